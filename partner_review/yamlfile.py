@@ -1,0 +1,68 @@
+"""Reading YAML that users write: safe, no aliases, no duplicate keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from partner_review.errors import Problem
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases (billion-laughs) and duplicate keys."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.constructor.ConstructorError(
+                None, None, "YAML aliases (*name) are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:  # type: ignore[override]
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_yaml_mapping(path: Path, label: str, max_bytes: int = 1_000_000) -> dict[str, Any]:
+    """The mapping at the top of a YAML file, or a Problem-raising ValueError."""
+    if path.stat().st_size > max_bytes:
+        raise YamlProblem(Problem(label, f"file is larger than {max_bytes} bytes"))
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise YamlProblem(Problem(label, "not UTF-8 text", hint="save the file as UTF-8")) from None
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise YamlProblem(
+            Problem(label, f"invalid YAML: {exc.problem or exc.context}", line=line)
+        ) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(Problem(label, f"invalid YAML: {exc}")) from None
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else type(data).__name__
+        raise YamlProblem(
+            Problem(label, f"the file must be a mapping of keys, not {kind}",
+                    hint="start with 'key: value' lines")
+        )
+    return data
+
+
+class YamlProblem(Exception):
+    """A YAML file that cannot be read as a mapping."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
