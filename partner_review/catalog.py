@@ -31,18 +31,20 @@ def build_catalog(settings: Settings) -> Catalog:
     partners, levels, objectives = [], [], []
     for p in settings.partners.values():
         chronic = p.contract.chronic
-        partners.append({
-            "partner_id": p.id,
-            "name": p.name,
-            "currency": p.currency or config.organisation.currency,
-            "monthly_fee": p.monthly_fee,
-            "contract_start": p.contract.start,
-            "contract_end": p.contract.end,
-            "credit_cap_pct": p.contract.credit_cap_pct,
-            "earnback_months": p.contract.earnback_months,
-            "chronic_breaches": chronic.breaches if chronic else None,
-            "chronic_window_months": chronic.window_months if chronic else None,
-        })
+        partners.append(
+            {
+                "partner_id": p.id,
+                "name": p.name,
+                "currency": p.currency or config.organisation.currency,
+                "monthly_fee": p.monthly_fee,
+                "contract_start": p.contract.start,
+                "contract_end": p.contract.end,
+                "credit_cap_pct": p.contract.credit_cap_pct,
+                "earnback_months": p.contract.earnback_months,
+                "chronic_breaches": chronic.breaches if chronic else None,
+                "chronic_window_months": chronic.window_months if chronic else None,
+            }
+        )
         levels += [
             {
                 "partner_id": p.id,

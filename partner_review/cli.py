@@ -1,18 +1,23 @@
 """The ``partner-review`` command line (SPEC §7).
 
 Errors from the library (:class:`~partner_review.errors.PartnerReviewError`) become one
-readable message and an exit code; never a traceback for bad input.
+readable message and an exit code; never a traceback for bad input. Exit codes:
+0 done; 1 done, but some reports or deliveries failed (validate: problems found);
+2 invalid configuration or arguments, nothing written or sent.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from partner_review.errors import PartnerReviewError
+from partner_review.environment import apply_defaults
+from partner_review.errors import PartnerReviewError, UsageError
 
 app = typer.Typer(
     name="partner-review",
@@ -20,9 +25,28 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
+run_app = typer.Typer(help="Run a review now.", no_args_is_help=True)
+app.add_typer(run_app, name="run")
 
 InputsOption = Annotated[Path, typer.Option("--inputs", help="The inputs folder.")]
+OutputsOption = Annotated[Path, typer.Option("--outputs", help="The outputs folder.")]
+NoEmail = Annotated[bool, typer.Option("--no-email", help="Write reports, send no email.")]
+Resend = Annotated[
+    bool, typer.Option("--resend", help="Send again what the ledger says was already sent.")
+]
+Workers = Annotated[
+    int | None, typer.Option("--workers", min=1, help="Render processes (default: CPU count).")
+]
+DaskAddress = Annotated[
+    str | None,
+    typer.Option(
+        "--dask-address",
+        envvar="PARTNER_REVIEW_DASK_ADDRESS",
+        help="Render on an existing Dask cluster, e.g. tcp://scheduler:8786.",
+    ),
+]
 
 
 @app.command()
@@ -36,8 +60,186 @@ def validate(inputs: InputsOption = Path("inputs")) -> None:
     raise typer.Exit(validate_command(inputs, sys.stdout))
 
 
+@run_app.command("nightly")
+def run_nightly(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="YYYY-MM-DD (default: yesterday).")
+    ] = None,
+    inputs: InputsOption = Path("inputs"),
+    outputs: OutputsOption = Path("outputs"),
+    no_email: NoEmail = False,
+    resend: Resend = False,
+    workers: Workers = None,
+    dask_address: DaskAddress = None,
+) -> None:
+    """The nightly review: last complete month and month to date.
+
+    Example: partner-review run nightly --as-of 2026-11-27 --no-email
+    """
+    day = _parse_day(as_of) if as_of else None
+    params = {"as_of": day}
+    raise typer.Exit(
+        _run("nightly", params, inputs, outputs, not no_email, resend, workers, dask_address)
+    )
+
+
+@run_app.command("quarterly")
+def run_quarterly(
+    quarter: Annotated[
+        str | None, typer.Option("--quarter", help="2026-Q3 (default: last complete quarter).")
+    ] = None,
+    inputs: InputsOption = Path("inputs"),
+    outputs: OutputsOption = Path("outputs"),
+    no_email: NoEmail = False,
+    resend: Resend = False,
+    workers: Workers = None,
+    dask_address: DaskAddress = None,
+) -> None:
+    """The quarterly business review pack.
+
+    Example: partner-review run quarterly --quarter 2026-Q3
+    """
+    params = {"quarter": quarter}
+    raise typer.Exit(
+        _run("quarterly", params, inputs, outputs, not no_email, resend, workers, dask_address)
+    )
+
+
+@app.command()
+def serve(inputs: InputsOption = Path("inputs"), outputs: OutputsOption = Path("outputs")) -> None:
+    """Serve both deployments: nightly on its schedule, quarterly by hand.
+
+    Example: partner-review serve --inputs /srv/partner-review/inputs
+    """
+    from partner_review.settings import load_settings
+
+    settings = load_settings(inputs)
+    from flows.deployments import serve_deployments
+
+    serve_deployments(settings, inputs.resolve(), outputs.resolve())
+
+
+@app.command()
+def init(target: Annotated[Path, typer.Argument(help="Folder to create.")]) -> None:
+    """Create a commented starter inputs folder for a new company.
+
+    Example: partner-review init my-inputs
+    """
+    from partner_review.starter import write_starter
+
+    written = write_starter(target)
+    typer.echo(
+        f"Wrote {len(written)} files under {target}. Next: partner-review validate "
+        f"--inputs {target}"
+    )
+
+
+@app.command("send-test")
+def send_test(
+    to: Annotated[str, typer.Option("--to", help="Address to send a test message to.")],
+    inputs: InputsOption = Path("inputs"),
+) -> None:
+    """Send one test message with the configured SMTP settings (or to the outbox).
+
+    Example: SMTP_HOST=smtp.example.com partner-review send-test --to me@acme.example
+    """
+    from partner_review.delivery import send_test_command
+
+    raise typer.Exit(send_test_command(inputs, to, sys.stdout))
+
+
+def _parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--as-of {text!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _run(
+    kind: str,
+    params: dict[str, Any],
+    inputs: Path,
+    outputs: Path,
+    send: bool,
+    resend: bool,
+    workers: int | None,
+    dask_address: str | None,
+) -> int:
+    """Check everything that would make the run write nothing, then run the flow."""
+    from partner_review.lock import RunLock
+    from partner_review.paths import OutputPaths
+    from partner_review.settings import load_settings
+
+    if not inputs.is_dir():
+        raise UsageError(f"--inputs {inputs}: no such folder")
+    settings = load_settings(inputs)
+    with RunLock(OutputPaths(outputs).lock, f"{kind} (checking)"):
+        pass  # fail fast, before Prefect starts, when another run holds the folder
+    from flows.review import nightly_review, plan_nightly, plan_quarterly, quarterly_review
+
+    if kind == "nightly":
+        plan_nightly(settings, params["as_of"])
+        flow: Any = nightly_review
+    else:
+        plan_quarterly(settings, params["quarter"])
+        flow = quarterly_review
+    _configure_progress()
+    state = flow(
+        **params,
+        inputs=inputs,
+        outputs=outputs,
+        send=send,
+        resend=resend,
+        workers=workers,
+        dask_address=dask_address,
+        return_state=True,
+    )
+    return _report(state)
+
+
+def _report(state: Any) -> int:
+    from flows.tasks import RunOutcome
+
+    outcome = state.result(raise_on_failure=False)
+    if isinstance(outcome, BaseException):
+        if isinstance(outcome, PartnerReviewError):
+            raise outcome
+        print(f"error: the run failed: {type(outcome).__name__}: {outcome}", file=sys.stderr)
+        return 1
+    if not isinstance(outcome, RunOutcome):
+        print(f"error: the run ended {state.type.value}: {state.message}", file=sys.stderr)
+        return 1
+    print(f"{outcome.kind} {outcome.label}: {outcome.reports} reports in {outcome.run_dir}")
+    sent = [d for d in outcome.deliveries if d.get("status") in ("sent", "outbox")]
+    print(f"deliveries: {len(sent)} sent, {len(outcome.deliveries) - len(sent)} not sent")
+    for name, error in outcome.render_failures.items():
+        print(f"  report failed: {name}: {error}", file=sys.stderr)
+    for line in outcome.delivery_problems:
+        print(f"  {line}", file=sys.stderr)
+    return 1 if outcome.failed else 0
+
+
+def _configure_progress() -> None:
+    """Progress per stage and per report: rich at a terminal, plain log lines otherwise."""
+    logger = logging.getLogger("partner_review")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    if logger.handlers:
+        return
+    handler: logging.Handler
+    if sys.stderr.isatty():
+        from rich.logging import RichHandler
+
+        handler = RichHandler(show_path=False, markup=False)
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger.addHandler(handler)
+
+
 def main() -> None:
     """Console entry point."""
+    apply_defaults()
     try:
         app()
     except PartnerReviewError as exc:

@@ -68,9 +68,3 @@ class InputError(PartnerReviewError):
 
 class UsageError(PartnerReviewError):
     """Arguments that cannot be used (bad date, bad quarter label, missing folder)."""
-
-
-class RunLockedError(PartnerReviewError):
-    """Another run holds the outputs folder."""
-
-    exit_code = 3

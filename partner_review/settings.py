@@ -41,24 +41,37 @@ def load_settings(inputs_dir: Path) -> Settings:
     """config.yaml and every partner file of ``inputs_dir``, or ConfigError listing all problems."""
     paths = InputPaths(inputs_dir)
     if not paths.config.is_file():
-        raise ConfigError([Problem("config.yaml", f"not found in {inputs_dir}",
-                                   hint="run 'partner-review init DIR' for a starter folder")])
+        raise ConfigError(
+            [
+                Problem(
+                    "config.yaml",
+                    f"not found in {inputs_dir}",
+                    hint="run 'partner-review init DIR' for a starter folder",
+                )
+            ]
+        )
     problems: list[Problem] = []
     config = _parse(paths.config, "config.yaml", Config, problems)
     partners: dict[str, Partner] = {}
     partner_files = sorted(paths.partners.glob("*.yaml")) + sorted(paths.partners.glob("*.yml"))
     if not partner_files:
-        problems.append(Problem("partners/", "no partner files",
-                                hint="add one partners/<id>.yaml per partner"))
+        problems.append(
+            Problem("partners/", "no partner files", hint="add one partners/<id>.yaml per partner")
+        )
     for path in partner_files:
         label = f"partners/{path.name}"
         partner = _parse(path, label, Partner, problems)
         if partner is None:
             continue
         if partner.id != path.stem:
-            problems.append(Problem(label, f"id {partner.id!r} differs from the file name",
-                                    key="id", hint=f"rename the file to {partner.id}.yaml"
-                                    " or set id to the file name"))
+            problems.append(
+                Problem(
+                    label,
+                    f"id {partner.id!r} differs from the file name",
+                    key="id",
+                    hint=f"rename the file to {partner.id}.yaml or set id to the file name",
+                )
+            )
         elif partner.id in partners:
             problems.append(Problem(label, f"duplicate partner id {partner.id!r}", key="id"))
         else:
@@ -145,8 +158,9 @@ def _read_change_ids(path: Path) -> set[str]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
-            field = next((f for f in reader.fieldnames or [] if f.strip().lower() == "change_id"),
-                         None)
+            field = next(
+                (f for f in reader.fieldnames or [] if f.strip().lower() == "change_id"), None
+            )
             if field is None:
                 return set()
             return {(row.get(field) or "").strip() for row in reader} - {""}
@@ -156,29 +170,46 @@ def _read_change_ids(path: Path) -> set[str]:
 
 def _check_config(config: Config, partners: dict[str, Partner]) -> list[Problem]:
     label = "config.yaml"
-    problems = [Problem(label, f"duplicate KPI id {kpi_id!r}", key=f"kpis[{i}].id")
-                for i, kpi_id in _duplicates(k.id for k in config.kpis)]
+    problems = [
+        Problem(label, f"duplicate KPI id {kpi_id!r}", key=f"kpis[{i}].id")
+        for i, kpi_id in _duplicates(k.id for k in config.kpis)
+    ]
     for i, kpi in enumerate(config.kpis):
         if kpi.min_denominator is not None and kpi.aggregation not in ("ratio", "nps", "top2box"):
-            problems.append(Problem(label, "min_denominator applies only to ratio, nps and "
-                                    "top2box KPIs", key=f"kpis[{i}].min_denominator"))
+            problems.append(
+                Problem(
+                    label,
+                    "min_denominator applies only to ratio, nps and top2box KPIs",
+                    key=f"kpis[{i}].min_denominator",
+                )
+            )
     allowed = {d.lower().lstrip("@") for d in config.delivery.allowed_domains}
     for i, person in enumerate(config.stakeholders):
         if person.domain not in allowed:
-            problems.append(Problem(
-                label, f"{person.email} is outside the allowed domains ({', '.join(sorted(allowed))})",
-                key=f"stakeholders[{i}].email",
-                hint="add the domain to delivery.allowed_domains or correct the address"))
+            problems.append(
+                Problem(
+                    label,
+                    f"{person.email} is outside the allowed domains ({', '.join(sorted(allowed))})",
+                    key=f"stakeholders[{i}].email",
+                    hint="add the domain to delivery.allowed_domains or correct the address",
+                )
+            )
         for j, pid in enumerate(person.partners):
             if pid != "*" and pid not in partners:
-                problems.append(Problem(label, f"unknown partner id {pid!r}",
-                                        key=f"stakeholders[{i}].partners[{j}]",
-                                        hint=_known("partner ids", partners)))
+                problems.append(
+                    Problem(
+                        label,
+                        f"unknown partner id {pid!r}",
+                        key=f"stakeholders[{i}].partners[{j}]",
+                        hint=_known("partner ids", partners),
+                    )
+                )
     return problems
 
 
-def _check_partner(label: str, partner: Partner, config: Config,
-                   change_ids: set[str]) -> list[Problem]:
+def _check_partner(
+    label: str, partner: Partner, config: Config, change_ids: set[str]
+) -> list[Problem]:
     kpis = {k.id: k for k in config.kpis}
     problems: list[Problem] = []
     versions: set[tuple[str, Any]] = set()
@@ -187,33 +218,58 @@ def _check_partner(label: str, partner: Partner, config: Config,
         problems += _check_change(label, key, sl.change, change_ids)
         kpi = kpis.get(sl.kpi)
         if kpi is None:
-            problems.append(Problem(label, f"unknown KPI {sl.kpi!r}", key=f"{key}.kpi",
-                                    hint=_known("KPI ids", kpis)))
+            problems.append(
+                Problem(
+                    label, f"unknown KPI {sl.kpi!r}", key=f"{key}.kpi", hint=_known("KPI ids", kpis)
+                )
+            )
             continue
         version = (sl.kpi, sl.effective_from or partner.contract.start)
         if version in versions:
-            problems.append(Problem(label, f"a second service level for {sl.kpi} effective "
-                                    f"{version[1]}", key=f"{key}.effective_from",
-                                    hint="give each version its own effective_from"))
+            problems.append(
+                Problem(
+                    label,
+                    f"a second service level for {sl.kpi} effective {version[1]}",
+                    key=f"{key}.effective_from",
+                    hint="give each version its own effective_from",
+                )
+            )
         versions.add(version)
         if kpi.higher_is_better and sl.minimum > sl.expected:
-            problems.append(Problem(label, f"{_num(sl.minimum)} is above expected "
-                                    f"{_num(sl.expected)} for a higher_is_better KPI",
-                                    key=f"{key}.minimum"))
+            problems.append(
+                Problem(
+                    label,
+                    f"{_num(sl.minimum)} is above expected "
+                    f"{_num(sl.expected)} for a higher_is_better KPI",
+                    key=f"{key}.minimum",
+                )
+            )
         if not kpi.higher_is_better and sl.minimum < sl.expected:
-            problems.append(Problem(label, f"{_num(sl.minimum)} is below expected "
-                                    f"{_num(sl.expected)} for a lower_is_better KPI",
-                                    key=f"{key}.minimum"))
+            problems.append(
+                Problem(
+                    label,
+                    f"{_num(sl.minimum)} is below expected "
+                    f"{_num(sl.expected)} for a lower_is_better KPI",
+                    key=f"{key}.minimum",
+                )
+            )
     for i, obj_id in _duplicates(o.id for o in partner.objectives):
-        problems.append(Problem(label, f"duplicate objective id {obj_id!r}",
-                                key=f"objectives[{i}].id"))
+        problems.append(
+            Problem(label, f"duplicate objective id {obj_id!r}", key=f"objectives[{i}].id")
+        )
     for i, obj in enumerate(partner.objectives):
         key = f"objectives[{i}]"
         problems += _check_change(label, key, obj.change, change_ids)
         kpi = kpis.get(obj.kpi)
         if kpi is None:
-            problems.append(Problem(label, f"unknown KPI {obj.kpi!r}", key=f"{key}.kpi",
-                                    hint=_known("KPI ids", kpis)))
+            problems.append(
+                Problem(
+                    label,
+                    f"unknown KPI {obj.kpi!r}",
+                    key=f"{key}.kpi",
+                    hint=_known("KPI ids", kpis),
+                )
+            )
             continue
         problems += _check_target(label, key, obj, kpi)
     return problems
@@ -225,22 +281,42 @@ def _check_target(label: str, key: str, obj: Any, kpi: Kpi) -> list[Problem]:
     if obj.target.change_pct is not None:
         if obj.target.change_pct * sign <= 0:
             better = "positive" if kpi.higher_is_better else "negative"
-            return [Problem(label, f"change_pct {_num(obj.target.change_pct)} does not improve "
-                            f"a {kpi.direction} KPI", key=f"{key}.target.change_pct",
-                            hint=f"use a {better} change_pct")]
-    elif obj.baseline.value is not None and obj.target.value is not None:
-        if (obj.target.value - obj.baseline.value) * sign <= 0:
-            return [Problem(label, f"target {_num(obj.target.value)} does not improve on baseline "
-                            f"{_num(obj.baseline.value)} for a {kpi.direction} KPI",
-                            key=f"{key}.target.value")]
+            return [
+                Problem(
+                    label,
+                    f"change_pct {_num(obj.target.change_pct)} does not improve "
+                    f"a {kpi.direction} KPI",
+                    key=f"{key}.target.change_pct",
+                    hint=f"use a {better} change_pct",
+                )
+            ]
+    elif (
+        obj.baseline.value is not None
+        and obj.target.value is not None
+        and (obj.target.value - obj.baseline.value) * sign <= 0
+    ):
+        return [
+            Problem(
+                label,
+                f"target {_num(obj.target.value)} does not improve on baseline "
+                f"{_num(obj.baseline.value)} for a {kpi.direction} KPI",
+                key=f"{key}.target.value",
+            )
+        ]
     return []
 
 
 def _check_change(label: str, key: str, change: str | None, change_ids: set[str]) -> list[Problem]:
     if change is None or change in change_ids:
         return []
-    return [Problem(label, f"unknown change id {change!r}", key=f"{key}.change",
-                    hint="add it to scope_changes.csv or correct the id")]
+    return [
+        Problem(
+            label,
+            f"unknown change id {change!r}",
+            key=f"{key}.change",
+            hint="add it to scope_changes.csv or correct the id",
+        )
+    ]
 
 
 def _duplicates(values: Iterable[str]) -> list[tuple[int, str]]:

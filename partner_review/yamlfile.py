@@ -42,7 +42,7 @@ def read_yaml_mapping(path: Path, label: str, max_bytes: int = 1_000_000) -> dic
     except UnicodeDecodeError:
         raise YamlProblem(Problem(label, "not UTF-8 text", hint="save the file as UTF-8")) from None
     try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -54,8 +54,11 @@ def read_yaml_mapping(path: Path, label: str, max_bytes: int = 1_000_000) -> dic
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
         raise YamlProblem(
-            Problem(label, f"the file must be a mapping of keys, not {kind}",
-                    hint="start with 'key: value' lines")
+            Problem(
+                label,
+                f"the file must be a mapping of keys, not {kind}",
+                hint="start with 'key: value' lines",
+            )
         )
     return data
 

@@ -53,7 +53,9 @@ class ReviewModel:
     scorecard: pd.DataFrame  # ScorecardCsv columns + period_kind, provisional, comparison, change
     monthly: pd.DataFrame  # one row per partner, KPI and month with data or a target, every month
     # of the inputs up to the run's last month: ScorecardCsv columns (period = YYYY-MM)
-    objectives: pd.DataFrame  # ObjectivesCsv columns + title, owner, start, deadline, change, period
+    objectives: (
+        pd.DataFrame
+    )  # ObjectivesCsv columns + title, owner, start, deadline, change, period
     signals: pd.DataFrame  # one row per partner, KPI and signal at the evaluation month:
     # partner_id, kpi_id, period, signal (spc_outside|spc_shift|spc_trend), concern (bool)
     spc_limits: pd.DataFrame  # one row per partner and KPI with a window:

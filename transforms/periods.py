@@ -100,8 +100,10 @@ def parse_quarter(label: str, fy_start_month: int) -> Quarter:
         year_start = pd.Period(year=int(match["cal"]), month=1, freq="M")
     else:
         if match["fy"] is None:
-            raise ValueError(f"{label!r}: the fiscal year does not start in January, "
-                             f"write FY<year it ends>-Q{number}")
+            raise ValueError(
+                f"{label!r}: the fiscal year does not start in January, "
+                f"write FY<year it ends>-Q{number}"
+            )
         year_start = pd.Period(year=int(match["fy"]) - 1, month=fy_start_month, freq="M")
     return Quarter(year_start + 3 * (number - 1), fy_start_month)
 
@@ -167,16 +169,19 @@ def nightly_run(as_of: date) -> RunSpec:
 
 def quarterly_run(quarter: Quarter) -> RunSpec:
     """Each month of the quarter, the quarter, and two comparison quarters."""
-    months = tuple(
-        AssessedPeriod(month_label(m), "month", (m,)) for m in quarter.months
-    )
+    months = tuple(AssessedPeriod(month_label(m), "month", (m,)) for m in quarter.months)
     own = AssessedPeriod(quarter.label, "quarter", tuple(quarter.months))
     comparisons = tuple(
         AssessedPeriod(q.label, "quarter", tuple(q.months), comparison=True)
         for q in (quarter.shifted(-1), quarter.shifted(-4))
     )
-    return RunSpec("quarterly", quarter.label, quarter.last_day, quarter.last_month,
-                   (*months, own, *comparisons))
+    return RunSpec(
+        "quarterly",
+        quarter.label,
+        quarter.last_day,
+        quarter.last_month,
+        (*months, own, *comparisons),
+    )
 
 
 def yesterday(today: date) -> date:

@@ -74,8 +74,9 @@ class InputFiles(_Base):
     """One row per input file read: manifest and data-quality appendix."""
 
     file: Series[str]  # relative to the inputs folder, with '/'
-    kind: Series[str] = pa.Field(isin=["observations", "surveys", "scope_changes", "actions",
-                                       "comments"])
+    kind: Series[str] = pa.Field(
+        isin=["observations", "surveys", "scope_changes", "actions", "comments"]
+    )
     sha256: Series[str]
     rows: Series[int]  # data rows read (kept + rejected)
     rejected: Series[int]
@@ -88,7 +89,8 @@ class ScopeChanges(_Base):
     requested_on: Series[pd.Timestamp] = pa.Field(nullable=True)
     requested_by: Series[str] = pa.Field(nullable=True)
     status: Series[str] = pa.Field(
-        isin=["proposed", "assessed", "approved", "rejected", "implemented"])
+        isin=["proposed", "assessed", "approved", "rejected", "implemented"]
+    )
     decision_date: Series[pd.Timestamp] = pa.Field(nullable=True)
     effective_date: Series[pd.Timestamp] = pa.Field(nullable=True)
     fee_delta_monthly: Series[float] = pa.Field(nullable=True)
@@ -194,7 +196,8 @@ class ScorecardCsv(_Base):
     expected: Series[float] = pa.Field(nullable=True)
     minimum: Series[float] = pa.Field(nullable=True)
     status: Series[str] = pa.Field(
-        isin=["no_target", "no_data", "insufficient_volume", "met", "at_risk", "breach"])
+        isin=["no_target", "no_data", "insufficient_volume", "met", "at_risk", "breach"]
+    )
     numerator: Series[float] = pa.Field(nullable=True)
     denominator: Series[float] = pa.Field(nullable=True)
     rows: Series[int] = pa.Field(ge=0)
@@ -215,7 +218,8 @@ class ObjectivesCsv(_Base):
     expected_pct: Series[float] = pa.Field(nullable=True)
     forecast: Series[float] = pa.Field(nullable=True)
     status: Series[str] = pa.Field(
-        isin=["not_started", "no_data", "achieved", "missed", "off_track", "at_risk", "on_track"])
+        isin=["not_started", "no_data", "achieved", "missed", "off_track", "at_risk", "on_track"]
+    )
 
     class Config:
         strict = True
@@ -227,11 +231,25 @@ class DeviationsCsv(_Base):
     kpi_id: Series[str] = pa.Field(nullable=True)
     objective_id: Series[str] = pa.Field(nullable=True)
     period: Series[str]
-    kind: Series[str] = pa.Field(isin=[
-        "sla_breach", "chronic_breach", "sla_at_risk", "objective_missed", "objective_off_track",
-        "objective_at_risk", "spc_outside", "spc_shift", "spc_trend", "missing_data",
-        "stale_data", "insufficient_volume", "action_overdue", "rejected_rows",
-        "contract_review_due"])
+    kind: Series[str] = pa.Field(
+        isin=[
+            "sla_breach",
+            "chronic_breach",
+            "sla_at_risk",
+            "objective_missed",
+            "objective_off_track",
+            "objective_at_risk",
+            "spc_outside",
+            "spc_shift",
+            "spc_trend",
+            "missing_data",
+            "stale_data",
+            "insufficient_volume",
+            "action_overdue",
+            "rejected_rows",
+            "contract_review_due",
+        ]
+    )
     severity: Series[str] = pa.Field(isin=["critical", "warning", "info"])
     message: Series[str]
 

@@ -1,0 +1,142 @@
+"""The nightly and quarterly review flows (SPEC §4).
+
+Each flow body reads as the business steps: load → validate → compute →
+write tables → render → publish → deliver → index. A run holds the outputs
+folder's lock from start to end; its folder is replaced whole at publish.
+The flow ends Failed when a report failed to render or a delivery failed,
+after every report was written and every other email sent.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from prefect import flow
+from prefect.states import Completed, Failed, State
+
+from flows.tasks import (
+    RunOutcome,
+    Stopwatch,
+    compute_review,
+    default_workers,
+    deliver_reports,
+    ingest_inputs,
+    load_configuration,
+    open_run_folder,
+    publish_index,
+    publish_run,
+    render_reports,
+    write_tables,
+)
+from partner_review.errors import UsageError
+from partner_review.lock import RunLock
+from partner_review.paths import OutputPaths
+from partner_review.settings import Settings
+from transforms.periods import (
+    RunSpec,
+    last_complete_quarter,
+    nightly_run,
+    parse_quarter,
+    quarterly_run,
+    yesterday,
+)
+
+
+def today_in(settings: Settings) -> date:
+    """Today in the organisation's time zone (schedules and "yesterday" are in it)."""
+    return datetime.now(ZoneInfo(settings.config.organisation.timezone)).date()
+
+
+def plan_nightly(settings: Settings, as_of: date | None) -> RunSpec:
+    return nightly_run(as_of or yesterday(today_in(settings)))
+
+
+def plan_quarterly(settings: Settings, quarter: str | None) -> RunSpec:
+    fy_start = settings.config.organisation.fiscal_year_start_month
+    if quarter is None:
+        return quarterly_run(last_complete_quarter(today_in(settings), fy_start))
+    try:
+        return quarterly_run(parse_quarter(quarter, fy_start))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+@flow(name="nightly-review", log_prints=False, validate_parameters=True)
+def nightly_review(
+    as_of: date | None = None,
+    inputs: Path = Path("inputs"),
+    outputs: Path = Path("outputs"),
+    send: bool = True,
+    resend: bool = False,
+    workers: int | None = None,
+    dask_address: str | None = None,
+) -> State:
+    """Last complete month and month to date: digest reports and on-change emails."""
+    settings = load_configuration(inputs)
+    run = plan_nightly(settings, as_of)
+    return _review(settings, run, inputs, outputs, send, resend, workers, dask_address)
+
+
+@flow(name="quarterly-review", log_prints=False, validate_parameters=True)
+def quarterly_review(
+    quarter: str | None = None,
+    inputs: Path = Path("inputs"),
+    outputs: Path = Path("outputs"),
+    send: bool = True,
+    resend: bool = False,
+    workers: int | None = None,
+    dask_address: str | None = None,
+) -> State:
+    """The QBR pack: each month of the quarter, the quarter, and two comparison quarters."""
+    settings = load_configuration(inputs)
+    run = plan_quarterly(settings, quarter)
+    return _review(settings, run, inputs, outputs, send, resend, workers, dask_address)
+
+
+def run_folder(outputs: Path, run: RunSpec) -> Path:
+    paths = OutputPaths(outputs)
+    return paths.nightly_run(run.label) if run.kind == "nightly" else paths.quarterly_run(run.label)
+
+
+def _review(
+    settings: Settings,
+    run: RunSpec,
+    inputs: Path,
+    outputs: Path,
+    send: bool,
+    resend: bool,
+    workers: int | None,
+    dask_address: str | None,
+) -> State:
+    clock = Stopwatch()
+    final = run_folder(outputs, run)
+    with RunLock(OutputPaths(outputs).lock, f"{run.kind} {run.label}"):
+        staging = open_run_folder(final)
+        ingest_inputs(settings, staging)
+        clock.lap("ingest")
+        compute_review(settings, run, staging)
+        clock.lap("compute")
+        tables = write_tables(staging)
+        clock.lap("tables")
+        reports = render_reports(
+            settings, staging, final, workers or default_workers(), dask_address
+        )
+        clock.lap("render")
+        publish_run(settings, run, staging, final, tables, reports, clock.timings)
+        clock.lap("publish")
+        failures = {r["name"]: r["error"] for r in reports if r["error"]}
+        deliveries, problems = deliver_reports(
+            settings, run, final, outputs, failures, send, resend
+        )
+        clock.lap("deliver")
+        publish_index(outputs)
+        clock.lap("index")
+    outcome = RunOutcome(
+        run.kind, run.label, str(final), len(reports), failures, deliveries, problems, clock.timings
+    )
+    if outcome.failed:
+        what = [f"{name} failed to render" for name in failures] + problems
+        return Failed(message="; ".join(what), data=outcome)
+    return Completed(message=f"{run.kind} {run.label} published", data=outcome)
