@@ -1,0 +1,182 @@
+"""Reading a whole inputs folder into :class:`~transforms.model.SourceData` (SPEC §1).
+
+Observation and survey files are every ``*.csv``, ``*.xlsx`` and ``*.parquet`` under
+``observations/`` and ``surveys/`` (sub-folders included), read in the order of their
+path relative to the inputs folder; the three logs are optional. A file that cannot
+be used at all becomes one rejected row with an empty line and the fix; every other
+file still loads. Hidden files (``.gitkeep``) and Excel lock files (``~$...``) are
+ignored; any other file in those folders is refused as an unsupported format, so a
+misnamed delivery is never silently skipped.
+
+``InputFiles.rows`` counts the data rows read (blank lines excluded), ``rejected``
+the rows of rejected_rows.csv for that file (1 for a file that could not be read);
+the sha256 of a file refused for its size is empty, since it is not read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from partner_review.catalog import build_catalog
+from partner_review.errors import InputError
+from partner_review.paths import InputPaths
+from partner_review.readers import SUPPORTED_SUFFIXES, Required, read_table
+from partner_review.settings import Settings
+from transforms import schemas
+from transforms.cells import REJECTED_COLUMNS, RawFrame, concat_rejected
+from transforms.logs import (
+    ACTION_FIELDS,
+    COMMENT_FIELDS,
+    SCOPE_CHANGE_FIELDS,
+    Field,
+    build_log,
+    empty_log,
+    required_columns,
+)
+from transforms.model import Catalog, SourceData
+from transforms.observations import OBSERVATION_REQUIRED, build_observations
+from transforms.surveys import SURVEY_REQUIRED, build_survey_rows
+
+
+@dataclass
+class _Reading:
+    """The files of one load: tables read, files seen, whole-file problems."""
+
+    max_file_mb: float
+    files: list[dict[str, object]] = field(default_factory=list)
+    problems: list[dict[str, object]] = field(default_factory=list)
+
+    def read(self, path: Path, label: str, kind: str, required: Required) -> RawFrame | None:
+        too_big = path.stat().st_size > self.max_file_mb * 1_000_000
+        digest = "" if too_big else _sha256(path)
+        try:
+            table = read_table(path, label, required, self.max_file_mb)
+        except InputError as exc:
+            self.files.append(_file_row(label, kind, digest, 0))
+            reason = exc.message + (f"; {exc.hint}" if exc.hint else "")
+            self.problems.append(
+                {"file": label, "line": None, "column": exc.column, "value": None, "reason": reason}
+            )
+            return None
+        self.files.append(_file_row(label, kind, digest, table.rows))
+        return table
+
+
+def load_sources(settings: Settings) -> SourceData:
+    """Every input file of the inputs folder: kept, rejected and superseded rows, and the logs."""
+    paths = settings.inputs
+    catalog = build_catalog(settings)
+    reading = _Reading(settings.config.limits.max_file_mb)
+    observed = _read_folder(reading, paths, paths.observations, "observations")
+    surveyed = _read_folder(reading, paths, paths.surveys, "surveys")
+    result = build_observations(observed, catalog.kpis, catalog.partners)
+    answers, survey_rejected = build_survey_rows(surveyed, catalog.kpis, catalog.partners)
+    logs, log_rejected = {}, []
+    for kind, path, fields in (
+        ("scope_changes", paths.scope_changes, SCOPE_CHANGE_FIELDS),
+        ("actions", paths.actions, ACTION_FIELDS),
+        ("comments", paths.comments, COMMENT_FIELDS),
+    ):
+        logs[kind], rejected = _read_log(reading, path, paths.relative(path), kind, fields, catalog)
+        log_rejected.append(rejected)
+    rejected = concat_rejected(
+        [_problems(reading), result.rejected, survey_rejected, *log_rejected]
+    )
+    return SourceData(
+        observations=schemas.Observations.validate(
+            _concat([result.observations, answers]), lazy=True
+        ),
+        superseded=schemas.Superseded.validate(result.superseded, lazy=True),
+        rejected=schemas.RejectedCsv.validate(rejected[REJECTED_COLUMNS], lazy=True),
+        files=schemas.InputFiles.validate(_count_rejected(reading.files, rejected), lazy=True),
+        scope_changes=schemas.ScopeChanges.validate(logs["scope_changes"], lazy=True),
+        actions=schemas.Actions.validate(logs["actions"], lazy=True),
+        comments=schemas.Comments.validate(logs["comments"], lazy=True),
+    )
+
+
+def input_files(folder: Path) -> list[Path]:
+    """The data files of an observations or surveys folder, sorted by relative path."""
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.rglob("*") if p.is_file() and not p.name.startswith((".", "~$"))]
+    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+
+
+def _read_folder(reading: _Reading, paths: InputPaths, folder: Path, kind: str) -> list[RawFrame]:
+    required: Sequence[str | tuple[str, ...]] = (
+        OBSERVATION_REQUIRED if kind == "observations" else SURVEY_REQUIRED
+    )
+    tables = []
+    for path in input_files(folder):
+        label = paths.relative(path)
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            reading.files.append(_file_row(label, kind, _sha256(path), 0))
+            reading.problems.append(
+                {
+                    "file": label,
+                    "line": None,
+                    "column": None,
+                    "value": None,
+                    "reason": f"is not a CSV, XLSX or Parquet file; save it as one of those "
+                    f"or move it out of {kind}/",
+                }
+            )
+            continue
+        table = reading.read(path, label, kind, required)
+        if table is not None:
+            tables.append(table)
+    return tables
+
+
+def _read_log(
+    reading: _Reading,
+    path: Path,
+    label: str,
+    kind: str,
+    fields: tuple[Field, ...],
+    catalog: Catalog,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    if not path.is_file():
+        return empty_log(fields), concat_rejected([])
+    table = reading.read(path, label, kind, required_columns(fields))
+    if table is None:
+        return empty_log(fields), concat_rejected([])
+    return build_log(table, fields, catalog)
+
+
+def _problems(reading: _Reading) -> pd.DataFrame:
+    frame = pd.DataFrame(reading.problems, columns=REJECTED_COLUMNS)
+    frame["line"] = frame["line"].astype("Int64")
+    return frame
+
+
+def _count_rejected(files: list[dict[str, object]], rejected: pd.DataFrame) -> pd.DataFrame:
+    frame = pd.DataFrame(files, columns=["file", "kind", "sha256", "rows"])
+    counts = rejected["file"].value_counts()
+    frame["rejected"] = frame["file"].map(counts).fillna(0).astype("int64")
+    return frame
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [f for f in frames if not f.empty]
+    if not parts:
+        return frames[0]
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def _file_row(label: str, kind: str, digest: str, rows: int) -> dict[str, object]:
+    return {"file": label, "kind": kind, "sha256": digest, "rows": rows}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

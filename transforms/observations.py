@@ -1,0 +1,331 @@
+"""Observation files' raw rows to kept, rejected and superseded rows (SPEC §1, §3).
+
+Each row of an observation file either becomes one row of the Observations frame
+(``origin="observation"``), or one rejected row naming the first column at fault, in
+the order partner_id, kpi_id, period_start, period_end, period, numerator,
+denominator, value, or one superseded row under the duplicate rule.
+
+Settled here where the spec is silent:
+
+* a ratio, nps or top2box row's ``value`` cell is not read (the KPI is computed
+  from numerator and denominator), and another KPI's numerator/denominator cells
+  are not read either; the kept row carries only the numbers its KPI uses;
+* identifiers are compared after removing surrounding spaces, case-sensitively
+  (partner and KPI ids are written exactly as in the configuration);
+* ``period`` and ``period_start``/``period_end`` may both be filled when they agree;
+  a ``YYYY-MM-DD`` period is that one day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from transforms.cells import (
+    Faults,
+    Numbers,
+    RawFrame,
+    concat_rejected,
+    flag_extra_cells,
+    known_list,
+    month_labels,
+    optional_text,
+    parse_dates,
+    parse_months,
+    parse_numbers,
+    text,
+)
+
+OBSERVATION_REQUIRED: tuple[str | tuple[str, ...], ...] = (
+    "partner_id",
+    "kpi_id",
+    ("period_start", "period"),
+)
+OBSERVATION_COLUMNS = [
+    "partner_id",
+    "kpi_id",
+    "period_start",
+    "period_end",
+    "month",
+    "numerator",
+    "denominator",
+    "value",
+    "source",
+    "note",
+    "file",
+    "line",
+    "origin",
+]
+SUPERSEDED_COLUMNS = [
+    "file",
+    "line",
+    "partner_id",
+    "kpi_id",
+    "period_start",
+    "period_end",
+    "kept_file",
+    "kept_line",
+    "reason",
+]
+RATIO_AGGREGATIONS = ("ratio", "nps", "top2box")
+_KEY = ["partner_id", "kpi_id", "period_start", "period_end"]
+_VALUES = ["numerator", "denominator", "value"]
+_DATE_HINT = "write it as YYYY-MM-DD, e.g. 2026-03-01"
+_NUMBER_HINT = "write a number with '.' as decimal point (',' in a semicolon-separated file)"
+
+
+@dataclass(frozen=True)
+class ObservationResult:
+    """Kept rows (Observations), rejected rows (RejectedCsv) and superseded rows (Superseded)."""
+
+    observations: pd.DataFrame
+    rejected: pd.DataFrame
+    superseded: pd.DataFrame
+
+
+def build_observations(
+    tables: Iterable[RawFrame], kpis: pd.DataFrame, partners: pd.DataFrame
+) -> ObservationResult:
+    """Every observation file's rows checked, then the duplicate rule applied across files."""
+    kept, rejected = [], []
+    for table in tables:
+        rows, bad = check_observation_rows(table, kpis, partners)
+        kept.append(rows)
+        rejected.append(bad)
+    observations, superseded = resolve_duplicates(
+        pd.concat(kept, ignore_index=True) if kept else empty_observations()
+    )
+    return ObservationResult(observations, concat_rejected(rejected), superseded)
+
+
+def check_observation_rows(
+    table: RawFrame, kpis: pd.DataFrame, partners: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One file's rows: (valid rows as Observations columns, rejected rows)."""
+    raw = table.frame
+    faults = Faults(raw.index)
+    flag_extra_cells(faults, raw)
+    partner_id, kpi_id = text(raw, "partner_id"), text(raw, "kpi_id")
+    flag_identity(faults, partner_id, kpi_id, kpis, partners)
+    start, end = _check_period(faults, raw)
+    aggregation = kpi_id.map(dict(zip(kpis["kpi_id"], kpis["aggregation"], strict=True)))
+    numbers = _check_numbers(faults, raw, aggregation, table.decimal_comma)
+    ok = faults.ok
+    kept = pd.DataFrame(
+        {
+            "partner_id": partner_id[ok],
+            "kpi_id": kpi_id[ok],
+            "period_start": start[ok],
+            "period_end": end[ok],
+            "month": month_labels(start[ok]),
+            **{name: numbers[name][ok] for name in _VALUES},
+            "source": optional_text(raw, "source")[ok],
+            "note": optional_text(raw, "note")[ok],
+            "file": table.file,
+            "line": raw.loc[ok, "line"].astype("int64"),
+            "origin": "observation",
+        },
+        columns=OBSERVATION_COLUMNS,
+    )
+    return kept.reset_index(drop=True), faults.rejected(raw, table.file)
+
+
+def flag_identity(
+    faults: Faults,
+    partner_id: pd.Series,
+    kpi_id: pd.Series,
+    kpis: pd.DataFrame,
+    partners: pd.DataFrame,
+) -> None:
+    """partner_id and kpi_id must name a configured partner and KPI."""
+    known_partners = set(partners["partner_id"])
+    known_kpis = set(kpis["kpi_id"])
+    faults.flag(
+        partner_id.eq(""),
+        "partner_id",
+        f"is empty; write the partner id ({known_list(known_partners)})",
+    )
+    faults.flag(
+        ~partner_id.isin(known_partners),
+        "partner_id",
+        f"is not a configured partner; use one of {known_list(known_partners)} "
+        "or add partners/<id>.yaml",
+    )
+    faults.flag(kpi_id.eq(""), "kpi_id", f"is empty; write the KPI id ({known_list(known_kpis)})")
+    faults.flag(
+        ~kpi_id.isin(known_kpis),
+        "kpi_id",
+        f"is not a KPI of config.yaml; use one of {known_list(known_kpis)}",
+    )
+
+
+def _check_period(faults: Faults, raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """period_start and period_end of each row, from the date columns or the period shorthand."""
+    given_start, given_end = parse_dates(raw, "period_start"), parse_dates(raw, "period_end")
+    period = text(raw, "period")
+    month_start = parse_months(period)
+    day = parse_dates(pd.DataFrame({"p": period.where(month_start.isna(), "")}), "p").values
+    day.index = raw.index
+    short_start = month_start.fillna(day)
+    short_end = (month_start + pd.offsets.MonthEnd(0)).fillna(day)
+    faults.flag(given_start.invalid, "period_start", f"is not a date; {_DATE_HINT}")
+    faults.flag(given_end.invalid, "period_end", f"is not a date; {_DATE_HINT}")
+    faults.flag(
+        period.ne("") & short_start.isna(),
+        "period",
+        "is not a period; write YYYY-MM for a whole month or YYYY-MM-DD for one day",
+    )
+    faults.flag(
+        given_start.empty & period.eq(""),
+        "period_start",
+        "is empty; fill period_start (YYYY-MM-DD) or period (YYYY-MM)",
+    )
+    both = period.ne("")
+    faults.flag(
+        both & ~given_start.empty & given_start.values.ne(short_start),
+        "period_start",
+        "disagrees with the period column; fill only one of them or make them agree",
+    )
+    faults.flag(
+        both & ~given_end.empty & given_end.values.ne(short_end),
+        "period_end",
+        "disagrees with the period column; fill only one of them or make them agree",
+    )
+    start = given_start.values.fillna(short_start)
+    end = given_end.values.fillna(short_end.where(period.ne(""))).fillna(start)
+    faults.flag(
+        end < start,
+        "period_end",
+        "is before period_start; correct the dates",
+    )
+    faults.flag(
+        _month_number(end).ne(_month_number(start)) & start.notna() & end.notna(),
+        "period_end",
+        "is in another month than period_start; a row lies inside one calendar month, "
+        "split it into one row per month",
+    )
+    return start, end
+
+
+def _check_numbers(
+    faults: Faults, raw: pd.DataFrame, aggregation: pd.Series, decimal_comma: bool
+) -> dict[str, pd.Series]:
+    """numerator and denominator for ratio, nps and top2box KPIs; value for the others."""
+    is_ratio = aggregation.isin(RATIO_AGGREGATIONS)
+    numerator = parse_numbers(raw, "numerator", decimal_comma)
+    denominator = parse_numbers(raw, "denominator", decimal_comma)
+    value = parse_numbers(raw, "value", decimal_comma)
+    need = "a ratio, nps or top2box KPI needs numerator and denominator"
+    flag_number_faults(faults, numerator, is_ratio, "numerator", need)
+    num, den = numerator.values, denominator.values
+    plain_ratio = is_ratio & aggregation.ne("nps")
+    faults.flag(plain_ratio & (num < 0), "numerator", "is negative; a count cannot be below 0")
+    flag_number_faults(faults, denominator, is_ratio, "denominator", need)
+    faults.flag(
+        is_ratio & (den <= 0),
+        "denominator",
+        "is not above 0; a period with no volume has no row (leave it out)",
+    )
+    faults.flag(
+        aggregation.eq("nps") & (num < -den),
+        "numerator",
+        "is below -denominator; an nps numerator is promoters - detractors, at least -responses",
+    )
+    faults.flag(
+        aggregation.eq("top2box") & (num > den),
+        "numerator",
+        "is above denominator; a top2box numerator counts answers scoring 4-5",
+    )
+    flag_number_faults(faults, value, ~is_ratio, "value", "this KPI needs a value")
+    return {
+        "numerator": num.where(is_ratio),
+        "denominator": den.where(is_ratio),
+        "value": value.values.where(~is_ratio),
+    }
+
+
+def flag_number_faults(
+    faults: Faults, numbers: Numbers, applies: pd.Series, column: str, need: str
+) -> None:
+    """Empty, non-numeric, ambiguous and non-finite cells of a number column."""
+    faults.flag(applies & numbers.empty, column, f"is empty; {need}")
+    faults.flag(applies & numbers.invalid, column, f"is not a number; {_NUMBER_HINT}")
+    faults.flag(
+        applies & numbers.ambiguous,
+        column,
+        "is ambiguous (thousands separator or decimal point?); write it without "
+        "thousands separators, with ',' as decimal comma",
+    )
+    faults.flag(
+        applies & numbers.not_finite,
+        column,
+        "is not a finite number (NaN or infinity); write the actual figure",
+    )
+
+
+def resolve_duplicates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(Observations kept, Superseded): one row per partner, KPI, period_start and period_end.
+
+    Among rows with the same key, the row from the file whose path sorts last wins,
+    and within one file the last line; every other row is superseded, with reason
+    ``same values`` (it was kept once) or ``different values`` (it was replaced).
+    """
+    if rows.empty:
+        return rows.reset_index(drop=True), empty_superseded()
+    files = pd.Categorical(rows["file"], categories=sorted(rows["file"].unique()))
+    order = pd.DataFrame({"f": files.codes, "l": rows["line"].to_numpy()}).sort_values(
+        ["f", "l"], kind="stable"
+    )
+    ordered = rows.iloc[order.index].reset_index(drop=True)
+    loser = ordered.duplicated(_KEY, keep="last")
+    if not loser.any():
+        return ordered, empty_superseded()
+    winners = ordered[~loser]
+    losers = ordered[loser]
+    kept = winners.loc[winners.set_index(_KEY).index.isin(losers.set_index(_KEY).index)]
+    paired = losers.merge(kept[[*_KEY, "file", "line", *_VALUES]], on=_KEY, suffixes=("", "_kept"))
+    same = pd.Series(True, index=paired.index)
+    for name in _VALUES:
+        a, b = paired[name], paired[f"{name}_kept"]
+        same &= a.eq(b) | (a.isna() & b.isna())
+    superseded = pd.DataFrame(
+        {
+            **{name: paired[name] for name in ["file", "line", *_KEY]},
+            "kept_file": paired["file_kept"],
+            "kept_line": paired["line_kept"],
+            "reason": same.map({True: "same values", False: "different values"}),
+        },
+        columns=SUPERSEDED_COLUMNS,
+    )
+    return winners.reset_index(drop=True), superseded.reset_index(drop=True)
+
+
+def empty_observations() -> pd.DataFrame:
+    """An Observations frame with no rows."""
+    types: dict[str, Any] = {
+        "period_start": "datetime64[ns]",
+        "period_end": "datetime64[ns]",
+        "numerator": float,
+        "denominator": float,
+        "value": float,
+        "line": "int64",
+    }
+    return pd.DataFrame({c: pd.Series(dtype=types.get(c, object)) for c in OBSERVATION_COLUMNS})
+
+
+def empty_superseded() -> pd.DataFrame:
+    """A Superseded frame with no rows."""
+    types: dict[str, Any] = {
+        "period_start": "datetime64[ns]",
+        "period_end": "datetime64[ns]",
+        "line": "int64",
+        "kept_line": "int64",
+    }
+    return pd.DataFrame({c: pd.Series(dtype=types.get(c, object)) for c in SUPERSEDED_COLUMNS})
+
+
+def _month_number(days: pd.Series) -> pd.Series:
+    return days.dt.year * 12 + days.dt.month

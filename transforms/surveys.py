@@ -1,0 +1,111 @@
+"""Survey answers to Observations rows (SPEC §1 "Survey files", §3).
+
+One row per answer: ``partner_id, kpi_id, response_date, score`` (plus optional
+``source`` and ``note``). Each kept answer becomes one Observations row with
+``origin="survey"``, period_start = period_end = response_date, denominator 1 and
+numerator +1 (promoter, 9-10), 0 (passive, 7-8) or -1 (detractor, 0-6) for an nps KPI,
+1 (score 4-5) or 0 (1-3) for a top2box KPI, so answers pool with ratio rows as
+Σnumerator / Σdenominator × 100. There is no duplicate rule: two identical answers
+are two answers. Scores must be whole numbers (``9`` or ``9.0``, not ``8.5``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from transforms.cells import (
+    Faults,
+    RawFrame,
+    concat_rejected,
+    flag_extra_cells,
+    month_labels,
+    optional_text,
+    parse_dates,
+    parse_numbers,
+    text,
+)
+from transforms.observations import (
+    OBSERVATION_COLUMNS,
+    empty_observations,
+    flag_identity,
+    flag_number_faults,
+)
+
+SURVEY_REQUIRED = ("partner_id", "kpi_id", "response_date", "score")
+SURVEY_AGGREGATIONS = ("nps", "top2box")
+
+
+def build_survey_rows(
+    tables: Iterable[RawFrame], kpis: pd.DataFrame, partners: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every survey file's answers: (Observations rows with origin "survey", rejected rows)."""
+    kept, rejected = [], []
+    for table in tables:
+        rows, bad = check_survey_rows(table, kpis, partners)
+        kept.append(rows)
+        rejected.append(bad)
+    answers = pd.concat(kept, ignore_index=True) if kept else empty_observations()
+    return answers, concat_rejected(rejected)
+
+
+def check_survey_rows(
+    table: RawFrame, kpis: pd.DataFrame, partners: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One survey file: (one Observations row per valid answer, rejected rows)."""
+    raw = table.frame
+    faults = Faults(raw.index)
+    flag_extra_cells(faults, raw)
+    partner_id, kpi_id = text(raw, "partner_id"), text(raw, "kpi_id")
+    flag_identity(faults, partner_id, kpi_id, kpis, partners)
+    aggregation = kpi_id.map(dict(zip(kpis["kpi_id"], kpis["aggregation"], strict=True)))
+    faults.flag(
+        ~aggregation.isin(SURVEY_AGGREGATIONS),
+        "kpi_id",
+        "is neither an nps nor a top2box KPI; survey answers feed only those, deliver "
+        "other KPIs as observation rows",
+    )
+    date = parse_dates(raw, "response_date")
+    faults.flag(date.empty, "response_date", "is empty; write the answer's date as YYYY-MM-DD")
+    faults.flag(date.invalid, "response_date", "is not a date; write it as YYYY-MM-DD")
+    score = parse_numbers(raw, "score", table.decimal_comma)
+    flag_number_faults(faults, score, pd.Series(True, index=raw.index), "score", "write the score")
+    values = score.values
+    faults.flag(
+        values.ne(np.floor(values)) & values.notna(),
+        "score",
+        "is not a whole number; a score is an integer",
+    )
+    is_nps = aggregation.eq("nps")
+    faults.flag(is_nps & ((values < 0) | (values > 10)), "score", "is outside 0-10 for an nps KPI")
+    faults.flag(
+        aggregation.eq("top2box") & ((values < 1) | (values > 5)),
+        "score",
+        "is outside 1-5 for a top2box KPI",
+    )
+    ok = faults.ok
+    numerator = np.where(
+        is_nps, np.select([values >= 9, values <= 6], [1.0, -1.0], 0.0), (values >= 4) * 1.0
+    )
+    day = date.values[ok]
+    kept = pd.DataFrame(
+        {
+            "partner_id": partner_id[ok],
+            "kpi_id": kpi_id[ok],
+            "period_start": day,
+            "period_end": day,
+            "month": month_labels(day),
+            "numerator": pd.Series(numerator, index=raw.index)[ok],
+            "denominator": 1.0,
+            "value": np.nan,
+            "source": optional_text(raw, "source")[ok],
+            "note": optional_text(raw, "note")[ok],
+            "file": table.file,
+            "line": raw.loc[ok, "line"].astype("int64"),
+            "origin": "survey",
+        },
+        columns=OBSERVATION_COLUMNS,
+    )
+    return kept.reset_index(drop=True), faults.rejected(raw, table.file)
