@@ -63,7 +63,8 @@ def summary_lines(settings: Settings, source: SourceData) -> list[str]:
     else:
         lines.append(f"Files ({len(source.files)}):")
         for row in source.files.itertuples(index=False):
-            lines.append(f"  {row.file} [{row.kind}]: {row.rows} rows, {row.rejected} rejected")
+            rows = "row" if row.rows == 1 else "rows"
+            lines.append(f"  {row.file} [{row.kind}]: {row.rows} {rows}, {row.rejected} rejected")
     lines.append(_date_range(source.observations))
     lines.append(
         f"Rows kept: {len(source.observations)}; rejected: {len(source.rejected)}; "
