@@ -1,0 +1,50 @@
+"""Targets are ratios within one run; PASS or FAIL from hand-computed figures."""
+
+from __future__ import annotations
+
+from benchmarks import report
+from benchmarks.measure import GIB
+
+
+def test_floor_ratio_is_pipeline_wall_over_floor_wall() -> None:
+    target = report.floor_target(120.0, 100.0)
+    assert target.ratio == 1.2
+    assert target.passed is True
+    assert report.floor_target(130.0, 100.0).passed is False
+
+
+def test_a_rerun_that_renders_a_report_fails_even_when_fast() -> None:
+    assert report.rerun_target(100.0, 10.0, 0).passed is True
+    assert report.rerun_target(100.0, 10.0, 1).passed is False
+    assert report.rerun_target(100.0, 16.0, 0).passed is False
+
+
+def test_html_share_is_judged_on_the_worst_rendered_report() -> None:
+    reports = [
+        {"html_seconds": 0.1, "pdf_seconds": 1.0},
+        {"html_seconds": 0.3, "pdf_seconds": 1.0},
+        {"html_seconds": 5.0, "pdf_seconds": 0.0, "reused": True},
+    ]
+    target = report.html_share_target(reports)
+    assert target.ratio == 0.3
+    assert target.passed is False
+    assert "2 reports" in target.detail
+
+
+def test_memory_and_growth_targets() -> None:
+    assert report.memory_target(int(1.5 * GIB)).ratio == 0.75
+    growth = report.growth_target(10.0, 110.0, 600_000, 6_000_000)
+    assert growth.ratio == 1.1  # 11x the time for 10x the rows
+    assert growth.passed is True
+    assert report.growth_target(10.0, 130.0, 600_000, 6_000_000).passed is False
+
+
+def test_prefect_overhead_of_exactly_ten_percent_fails() -> None:
+    assert report.prefect_target(105.0, 100.0).passed is True
+    assert report.prefect_target(110.0, 100.0).passed is False
+
+
+def test_a_target_without_figures_is_neither_pass_nor_fail() -> None:
+    target = report.html_share_target([])
+    assert target.passed is None
+    assert "n/a" in report.target_table([target])
