@@ -1,0 +1,224 @@
+"""XmR statistical signals on monthly values (SPEC §3 "Statistical signals").
+
+Per partner and KPI, the window is the last ``window`` months with a value up to the
+evaluation month E (insufficient-volume months dropped). It is assessed only when it
+holds at least ``min_points`` points and its latest point is E itself.
+
+Choices where the spec is silent:
+
+* ``limits`` lists only the windows that were assessed (the ones a chart can draw).
+* "Strictly above/below CL" and "beyond a limit" ignore differences within floating
+  rounding (a relative 1e-9): CL is a mean, so a constant series of 0.1 would otherwise
+  sit a hair above or below its own CL.
+* Shift and trend need 7 points in the window; with fewer, they are not evaluated.
+* Signals carry, besides the columns the deviations need, value (the latest point),
+  cl, lcl, ucl and points, so messages and reports can state the numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from transforms.objectives import format_value, month_ordinals
+
+RUN_LENGTH = 7
+SIGMA_FACTOR = 2.66
+_REL_TOLERANCE = 1e-9
+LIMIT_COLUMNS = ["partner_id", "kpi_id", "period", "cl", "lcl", "ucl", "points"]
+SIGNAL_COLUMNS = [
+    "partner_id",
+    "kpi_id",
+    "period",
+    "signal",
+    "concern",
+    "direction",
+    "value",
+    "cl",
+    "lcl",
+    "ucl",
+    "points",
+]
+DEVIATION_COLUMNS = [
+    "partner_id",
+    "kpi_id",
+    "objective_id",
+    "period",
+    "kind",
+    "severity",
+    "message",
+]
+
+
+def _insufficient(monthly: pd.DataFrame) -> pd.Series:
+    if "insufficient_volume" in monthly.columns:
+        return monthly["insufficient_volume"].fillna(False).astype(bool)
+    if "status" in monthly.columns:
+        return monthly["status"] == "insufficient_volume"
+    return pd.Series(False, index=monthly.index)
+
+
+def window_points(monthly: pd.DataFrame, evaluation_month: pd.Period, window: int) -> pd.DataFrame:
+    """One row per partner, KPI and month in its window: the last ``window`` months with a
+    sufficient-volume value up to E, with ``back`` = 0 for the latest point, 1 before it…"""
+    kept = monthly[monthly["actual"].notna() & ~_insufficient(monthly)]
+    points = pd.DataFrame(
+        {
+            "partner_id": kept["partner_id"].astype(str).to_numpy(),
+            "kpi_id": kept["kpi_id"].astype(str).to_numpy(),
+            "month": month_ordinals(kept["period"]),
+            "x": kept["actual"].astype(float).to_numpy(),
+        }
+    )
+    points = points[points["month"] <= evaluation_month.ordinal]
+    points = points.sort_values(["partner_id", "kpi_id", "month"], kind="stable")
+    points["back"] = points.groupby(["partner_id", "kpi_id"]).cumcount(ascending=False)
+    return points[points["back"] < window].reset_index(drop=True)
+
+
+def _group_all(mask: pd.Series, keys: list[pd.Series], size: int) -> pd.Series:
+    """Per group: True when ``mask`` holds on exactly ``size`` rows (NaN-safe)."""
+    return mask.astype(int).groupby(keys).transform("sum") == size
+
+
+def _window_stats(
+    points: pd.DataFrame, evaluation_month: pd.Period, min_points: int
+) -> pd.DataFrame:
+    """Per row of ``points``: CL, limits, tolerance and whether its window is assessed."""
+    keys = [points["partner_id"], points["kpi_id"]]
+    grouped = points.groupby(keys)
+    latest_month = grouped["month"].transform("max")
+    count = grouped["x"].transform("count")
+    cl = grouped["x"].transform("mean")
+    moving_range = grouped["x"].diff().abs()
+    mean_mr = moving_range.groupby(keys).transform("mean").fillna(0.0)
+    spread = SIGMA_FACTOR * mean_mr
+    scale = points["x"].abs().groupby(keys).transform("max")
+    return pd.DataFrame(
+        {
+            "assessed": (latest_month == evaluation_month.ordinal) & (count >= min_points),
+            "points": count,
+            "cl": cl,
+            "lcl": (cl - spread).where(mean_mr > 0),
+            "ucl": (cl + spread).where(mean_mr > 0),
+            "eps": _REL_TOLERANCE * np.maximum(scale, 1.0),
+        }
+    )
+
+
+def _runs(points: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
+    """Per row: shift and trend flags of its window's latest 7 points (same on every row)."""
+    keys = [points["partner_id"], points["kpi_id"]]
+    recent = points["back"] < RUN_LENGTH
+    enough = stats["points"] >= RUN_LENGTH
+    above = recent & (points["x"] - stats["cl"] > stats["eps"])
+    below = recent & (stats["cl"] - points["x"] > stats["eps"])
+    step = points["x"].groupby(keys).diff()
+    in_run = points["back"] < RUN_LENGTH - 1
+    rising = in_run & (step > 0)
+    falling = in_run & (step < 0)
+    return pd.DataFrame(
+        {
+            "shift_up": enough & _group_all(above, keys, RUN_LENGTH),
+            "shift_down": enough & _group_all(below, keys, RUN_LENGTH),
+            "trend_up": enough & _group_all(rising, keys, RUN_LENGTH - 1),
+            "trend_down": enough & _group_all(falling, keys, RUN_LENGTH - 1),
+        }
+    )
+
+
+def assess_signals(
+    monthly: pd.DataFrame,
+    kpis: pd.DataFrame,
+    evaluation_month: pd.Period,
+    window: int,
+    min_points: int,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(signals, limits) at ``evaluation_month``.
+
+    signals: one row per partner, KPI and signal on the latest point (spc_outside,
+    spc_shift, spc_trend), with direction "up"/"down" and concern = the KPI's worse
+    direction. limits: one row per partner and KPI whose window was assessed: cl, lcl,
+    ucl (NaN when the mean moving range is 0) and the number of points.
+    """
+    points = window_points(monthly, evaluation_month, window)
+    if points.empty:
+        return _empty(SIGNAL_COLUMNS), _empty(LIMIT_COLUMNS)
+    stats = _window_stats(points, evaluation_month, min_points)
+    latest = pd.concat([points, stats, _runs(points, stats)], axis=1)
+    latest = latest[(latest["back"] == 0) & latest["assessed"]].reset_index(drop=True)
+    latest["period"] = evaluation_month.strftime("%Y-%m")
+    limits = latest[LIMIT_COLUMNS].astype({"points": int})
+    flags = {
+        ("spc_outside", "up"): latest["x"] - latest["ucl"] > latest["eps"],
+        ("spc_outside", "down"): latest["lcl"] - latest["x"] > latest["eps"],
+        ("spc_shift", "up"): latest["shift_up"],
+        ("spc_shift", "down"): latest["shift_down"],
+        ("spc_trend", "up"): latest["trend_up"],
+        ("spc_trend", "down"): latest["trend_down"],
+    }
+    found = [
+        latest[mask.fillna(False).astype(bool)].assign(signal=signal, direction=direction)
+        for (signal, direction), mask in flags.items()
+    ]
+    signals = pd.concat(found, ignore_index=True).rename(columns={"x": "value"})
+    lower = signals["kpi_id"].map(kpis.set_index("kpi_id")["direction"]) == "lower_is_better"
+    signals["concern"] = np.where(
+        lower, signals["direction"] == "up", signals["direction"] == "down"
+    )
+    signals = signals.astype({"concern": bool, "points": int})
+    order = ["partner_id", "kpi_id", "signal", "direction"]
+    return signals.sort_values(order)[SIGNAL_COLUMNS].reset_index(drop=True), limits
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
+
+
+def _signal_message(row: pd.Series) -> str:
+    value = lambda v: format_value(v, row["unit"], row["decimals"])  # noqa: E731
+    name, period, points = row["_kpi"], row["period"], int(row["points"])
+    if row["signal"] == "spc_outside":
+        side, limit = ("above", "ucl") if row["direction"] == "up" else ("below", "lcl")
+        return (
+            f"{name} {value(row['value'])} in {period} is {side} its control limit "
+            f"{value(row[limit])} (centre line {value(row['cl'])} over {points} months): "
+            "an unusual change in the worse direction"
+        )
+    if row["signal"] == "spc_shift":
+        side = "above" if row["direction"] == "up" else "below"
+        return (
+            f"{name} has stayed {side} its centre line {value(row['cl'])} for the last "
+            f"{RUN_LENGTH} months to {period} (now {value(row['value'])}): "
+            "a sustained shift in the worse direction"
+        )
+    verb = "risen" if row["direction"] == "up" else "fallen"
+    return (
+        f"{name} has {verb} month after month over the last {RUN_LENGTH} months, to "
+        f"{value(row['value'])} in {period}: a steady trend in the worse direction"
+    )
+
+
+def signal_deviations(signals: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame:
+    """DeviationsCsv rows for concern signals only (kind = the signal, severity warning,
+    no objective_id, period = the assessed month). Improvements never become deviations."""
+    concerns = signals[signals["concern"].astype(bool)].copy()
+    if concerns.empty:
+        return pd.DataFrame({column: pd.Series(dtype=str) for column in DEVIATION_COLUMNS})
+    catalog = kpis.set_index("kpi_id")
+    concerns["unit"] = concerns["kpi_id"].map(catalog["unit"])
+    concerns["decimals"] = concerns["kpi_id"].map(catalog["decimals"])
+    names = concerns["kpi_id"].map(catalog["name"])
+    concerns["_kpi"] = [
+        _kpi_name(name, kpi_id) for name, kpi_id in zip(names, concerns["kpi_id"], strict=True)
+    ]
+    concerns["objective_id"] = None
+    concerns["kind"] = concerns["signal"]
+    concerns["severity"] = "warning"
+    concerns["message"] = concerns.apply(_signal_message, axis=1)
+    ordered = concerns.sort_values(["partner_id", "kpi_id", "kind"])
+    return ordered[DEVIATION_COLUMNS].reset_index(drop=True)
+
+
+def _kpi_name(name: object, kpi_id: str) -> str:
+    return name if isinstance(name, str) and name else kpi_id.replace("_", " ")
