@@ -26,7 +26,6 @@ RATIO_LIKE = ("ratio", "nps", "top2box")
 KEYS = ["partner_id", "kpi_id", "period"]
 VALUE_COLUMNS = [*KEYS, "actual", "numerator", "denominator", "rows"]
 MONTHLY_COLUMNS = [*VALUE_COLUMNS, "insufficient_volume"]
-_LAST_ORDER = ["period_end", "period_start", "file", "line"]
 
 
 def monthly_values(observations: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame:
@@ -63,32 +62,28 @@ def aggregate_rows(rows: pd.DataFrame, kpis: pd.DataFrame, period: pd.Series) ->
     """One row per partner, KPI and value of ``period`` (a label per row): VALUE_COLUMNS."""
     if rows.empty:
         return _empty_values()
-    keyed = pd.DataFrame(
+    group, keys = _group_codes(rows, period)
+    numbers = pd.DataFrame(
         {
-            "partner_id": rows["partner_id"].to_numpy(),
-            "kpi_id": rows["kpi_id"].to_numpy(),
-            "period": period.to_numpy(),
+            "group": group,
             "numerator": rows["numerator"].to_numpy(dtype=float),
             "denominator": rows["denominator"].to_numpy(dtype=float),
             "value": rows["value"].to_numpy(dtype=float),
         }
     )
-    stats = (
-        keyed.groupby(KEYS, sort=True)
-        .agg(
-            numerator=("numerator", "sum"),
-            denominator=("denominator", "sum"),
-            total=("value", "sum"),
-            mean=("value", "mean"),
-            low=("value", "min"),
-            high=("value", "max"),
-            rows=("value", "size"),
-        )
-        .reset_index()
+    stats = numbers.groupby("group", sort=True).agg(
+        numerator=("numerator", "sum"),
+        denominator=("denominator", "sum"),
+        total=("value", "sum"),
+        mean=("value", "mean"),
+        low=("value", "min"),
+        high=("value", "max"),
+        rows=("value", "size"),
     )
-    stats = stats.merge(_last_values(rows, kpis, period), on=KEYS, how="left")
+    stats["last"] = _last_values(rows, kpis, group)
+    stats = keys.loc[stats.index].join(stats).reset_index(drop=True)
     stats = stats.merge(kpis[["kpi_id", "aggregation", "scale"]], on="kpi_id", how="inner")
-    return _pick_actual(stats)
+    return _pick_actual(stats).sort_values(KEYS, ignore_index=True)
 
 
 def flag_insufficient_volume(values: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame:
@@ -106,16 +101,46 @@ def flag_insufficient_volume(values: pd.DataFrame, kpis: pd.DataFrame) -> pd.Dat
     return out[MONTHLY_COLUMNS]
 
 
-def _last_values(rows: pd.DataFrame, kpis: pd.DataFrame, period: pd.Series) -> pd.DataFrame:
-    """The value of the last row (SPEC order) per partner, KPI and period, for `last` KPIs."""
-    last_kpis = kpis.loc[kpis["aggregation"].eq("last"), "kpi_id"]
-    mask = rows["kpi_id"].isin(last_kpis)
-    chosen = rows.loc[mask, ["partner_id", "kpi_id", *_LAST_ORDER, "value"]].assign(
-        period=period[mask].to_numpy()
+def _group_codes(rows: pd.DataFrame, period: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
+    """An integer per (partner, KPI, period) of each row, and the keys of each integer."""
+    partner_codes, partners = pd.factorize(rows["partner_id"])
+    kpi_codes, kpi_ids = pd.factorize(rows["kpi_id"])
+    period_codes, periods = pd.factorize(period)
+    n_kpis, n_periods = len(kpi_ids), len(periods)
+    group = (partner_codes.astype(np.int64) * n_kpis + kpi_codes) * n_periods + period_codes
+    codes = np.unique(group)
+    keys = pd.DataFrame(
+        {
+            "partner_id": np.asarray(partners, dtype=object)[codes // (n_kpis * n_periods)],
+            "kpi_id": np.asarray(kpi_ids, dtype=object)[(codes // n_periods) % n_kpis],
+            "period": np.asarray(periods, dtype=object)[codes % n_periods],
+        },
+        index=codes,
     )
-    chosen = chosen.sort_values(_LAST_ORDER, kind="stable")
-    chosen = chosen.drop_duplicates(KEYS, keep="last")
-    return chosen[[*KEYS, "value"]].rename(columns={"value": "last"})
+    return group, keys
+
+
+def _last_values(rows: pd.DataFrame, kpis: pd.DataFrame, group: np.ndarray) -> pd.Series:
+    """The value of the last row (SPEC order) per group, for rows of `last` KPIs."""
+    last_kpis = kpis.loc[kpis["aggregation"].eq("last"), "kpi_id"]
+    mask = rows["kpi_id"].isin(last_kpis).to_numpy()
+    if not mask.any():
+        return pd.Series(dtype=float)
+    chosen = rows.loc[mask]
+    file_codes, _ = pd.factorize(chosen["file"], sort=True)
+    order = np.lexsort(
+        (
+            chosen["line"].to_numpy(dtype=np.int64),
+            file_codes,
+            chosen["period_start"].to_numpy(dtype="datetime64[ns]"),
+            chosen["period_end"].to_numpy(dtype="datetime64[ns]"),
+            group[mask],
+        )
+    )
+    groups = group[mask][order]
+    is_last = np.append(groups[1:] != groups[:-1], True)
+    values = chosen["value"].to_numpy(dtype=float)[order]
+    return pd.Series(values[is_last], index=groups[is_last])
 
 
 def _pick_actual(stats: pd.DataFrame) -> pd.DataFrame:
