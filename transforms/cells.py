@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 REJECTED_COLUMNS = ["file", "line", "column", "value", "reason"]
 
@@ -106,6 +108,10 @@ def parse_numbers(frame: pd.DataFrame, name: str, decimal_comma: bool) -> Number
         empty = values.isna()
         not_finite = values.abs().eq(np.inf)
         return Numbers(values.where(~not_finite), empty, false, false, not_finite)
+    if name not in frame.columns:
+        false = pd.Series(False, index=frame.index)
+        nothing = pd.Series(np.nan, index=frame.index, dtype=float)
+        return Numbers(nothing, ~false, false, false, false)
     cells = text(frame, name)
     empty = cells.eq("")
     lowered = cells.str.lower()
@@ -116,11 +122,25 @@ def parse_numbers(frame: pd.DataFrame, name: str, decimal_comma: bool) -> Number
     plain = cells.str.match(_PLAIN_NUMBER) & ~ambiguous
     if not decimal_comma:
         plain &= ~cells.str.contains(",", regex=False)
-    values = pd.to_numeric(cells.where(plain, None), errors="coerce").astype(float)
+    values = _to_float(cells, plain)
     infinite = values.abs().eq(np.inf)
     not_finite = nan_word | infinite
     invalid = ~empty & ~plain & ~nan_word & ~ambiguous
     return Numbers(values.where(plain & ~infinite), empty, invalid, ambiguous, not_finite)
+
+
+def _to_float(cells: pd.Series, plain: pd.Series) -> pd.Series:
+    """The ``plain`` cells as float64 (arrow's parser: fast on millions of rows), NaN elsewhere."""
+    values = pd.Series(np.nan, index=cells.index, dtype=float)
+    chosen = cells[plain]
+    if chosen.empty:
+        return values
+    try:
+        parsed = pc.cast(pa.array(chosen.astype(str), type=pa.string()), pa.float64())
+        values[plain] = parsed.to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        values[plain] = pd.to_numeric(chosen, errors="coerce").astype(float)
+    return values
 
 
 def _decimal_comma_to_point(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -141,6 +161,9 @@ def parse_dates(frame: pd.DataFrame, name: str) -> Dates:
         empty = values.isna()
         invalid = ~empty & values.ne(values.dt.normalize())
         return Dates(values.where(~invalid).astype("datetime64[ns]"), empty, invalid)
+    if name not in frame.columns:
+        false = pd.Series(False, index=frame.index)
+        return Dates(pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]"), ~false, false)
     cells = text(frame, name)
     empty = cells.eq("")
     shaped = cells.str.match(_ISO_DATE)

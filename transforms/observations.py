@@ -166,11 +166,7 @@ def _check_period(faults: Faults, raw: pd.DataFrame) -> tuple[pd.Series, pd.Seri
     """period_start and period_end of each row, from the date columns or the period shorthand."""
     given_start, given_end = parse_dates(raw, "period_start"), parse_dates(raw, "period_end")
     period = text(raw, "period")
-    month_start = parse_months(period)
-    day = parse_dates(pd.DataFrame({"p": period.where(month_start.isna(), "")}), "p").values
-    day.index = raw.index
-    short_start = month_start.fillna(day)
-    short_end = (month_start + pd.offsets.MonthEnd(0)).fillna(day)
+    short_start, short_end = _period_shorthand(period)
     faults.flag(given_start.invalid, "period_start", f"is not a date; {_DATE_HINT}")
     faults.flag(given_end.invalid, "period_end", f"is not a date; {_DATE_HINT}")
     faults.flag(
@@ -208,6 +204,16 @@ def _check_period(faults: Faults, raw: pd.DataFrame) -> tuple[pd.Series, pd.Seri
         "split it into one row per month",
     )
     return start, end
+
+
+def _period_shorthand(period: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """First and last day of each ``YYYY-MM`` or ``YYYY-MM-DD`` period (NaT where not one)."""
+    if not period.ne("").any():
+        nothing = pd.Series(pd.NaT, index=period.index, dtype="datetime64[ns]")
+        return nothing, nothing
+    month_start = parse_months(period)
+    day = parse_dates(pd.DataFrame({"p": period.where(month_start.isna(), "")}), "p").values
+    return month_start.fillna(day), (month_start + pd.offsets.MonthEnd(0)).fillna(day)
 
 
 def _check_numbers(
