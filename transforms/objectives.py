@@ -18,6 +18,9 @@ Choices where the spec is silent:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -63,10 +66,15 @@ def at_least_as_good(value: pd.Series, threshold: pd.Series, lower: pd.Series) -
     return pd.Series(better & value.notna() & threshold.notna(), index=value.index, dtype=bool)
 
 
-def monthly_points(monthly: pd.DataFrame) -> pd.DataFrame:
+def monthly_points(monthly: pd.DataFrame, wanted: pd.DataFrame) -> pd.DataFrame:
     """One row per partner, KPI and month with a value: partner_id, kpi_id, month, actual
-    (month as a Period ordinal)."""
-    points = monthly.loc[monthly["actual"].notna(), ["partner_id", "kpi_id", "period", "actual"]]
+    (month as a Period ordinal), for the partners and KPIs that ``wanted`` names."""
+    keep = (
+        monthly["actual"].notna()
+        & monthly["partner_id"].isin(wanted["partner_id"].unique())
+        & monthly["kpi_id"].isin(wanted["kpi_id"].unique())
+    )
+    points = monthly.loc[keep, ["partner_id", "kpi_id", "period", "actual"]]
     points = points.drop_duplicates(["partner_id", "kpi_id", "period"], keep="last")
     return pd.DataFrame(
         {
@@ -155,7 +163,7 @@ def assess_objectives(
     direction = frame["kpi_id"].map(kpis.set_index("kpi_id")["direction"])
     frame["_lower"] = (direction == "lower_is_better").to_numpy()
     frame["_start_month"] = frame["start"].dt.to_period("M").array.asi8
-    points = monthly_points(monthly)
+    points = monthly_points(monthly, frame)
     e_month = evaluation_month.ordinal
     end_of_e = evaluation_month.end_time.normalize()
 
@@ -219,7 +227,7 @@ def objective_glide_path(assessed: pd.DataFrame | pd.Series, monthly: pd.DataFra
             "last_month": month_ordinals(frame["period"]),
         }
     )
-    points = monthly_points(monthly)
+    points = monthly_points(monthly, spans)
     lines = _fitted_lines(spans, points)
     months = frame["deadline"].dt.to_period("M").array.asi8 - start_month + 1
     rows = frame.index.repeat(months)
@@ -257,7 +265,7 @@ def _percent(value: float) -> str:
     return "n/a" if pd.isna(value) else f"{value:.0f}%"
 
 
-def _objective_message(row: pd.Series) -> str:
+def _objective_message(row: Mapping[Any, Any]) -> str:
     """What a vendor manager reads in deviations.csv for one objective."""
     value = lambda v: format_value(v, row["unit"], row["decimals"])  # noqa: E731
     head = f"{row['objective_id']} '{row['title']}': {row['_kpi']} {value(row['current'])}"
@@ -290,6 +298,6 @@ def objective_deviations(assessed: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataF
     flagged["_kpi"] = [_kpi_phrase(n, k) for n, k in zip(names, flagged["kpi_id"], strict=True)]
     flagged["kind"] = "objective_" + flagged["status"]
     flagged["severity"] = flagged["kind"].map(_SEVERITY)
-    flagged["message"] = flagged.apply(_objective_message, axis=1)
+    flagged["message"] = [_objective_message(row) for row in flagged.to_dict("records")]
     ordered = flagged.sort_values(["partner_id", "kpi_id", "objective_id"])
     return ordered[columns].reset_index(drop=True)

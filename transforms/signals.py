@@ -17,6 +17,9 @@ Choices where the spec is silent:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -60,40 +63,46 @@ def _insufficient(monthly: pd.DataFrame) -> pd.Series:
 
 def window_points(monthly: pd.DataFrame, evaluation_month: pd.Period, window: int) -> pd.DataFrame:
     """One row per partner, KPI and month in its window: the last ``window`` months with a
-    sufficient-volume value up to E, with ``back`` = 0 for the latest point, 1 before it…"""
+    sufficient-volume value up to E, sorted by partner, KPI and month; ``group`` numbers the
+    partner and KPI, ``back`` counts points back from the latest (0)."""
     kept = monthly[monthly["actual"].notna() & ~_insufficient(monthly)]
+    month = month_ordinals(kept["period"])
+    kept, month = kept[month <= evaluation_month.ordinal], month[month <= evaluation_month.ordinal]
+    partner_codes, partners = pd.factorize(kept["partner_id"])
+    kpi_codes, kpi_ids = pd.factorize(kept["kpi_id"])
+    group = partner_codes.astype(np.int64) * max(len(kpi_ids), 1) + kpi_codes
+    order = np.lexsort((month, group))
     points = pd.DataFrame(
         {
-            "partner_id": kept["partner_id"].astype(str).to_numpy(),
-            "kpi_id": kept["kpi_id"].astype(str).to_numpy(),
-            "month": month_ordinals(kept["period"]),
-            "x": kept["actual"].astype(float).to_numpy(),
+            "group": group[order],
+            "partner_id": pd.Categorical.from_codes(partner_codes[order], partners),
+            "kpi_id": pd.Categorical.from_codes(kpi_codes[order], kpi_ids),
+            "month": month[order],
+            "x": kept["actual"].to_numpy(dtype=float)[order],
         }
     )
-    points = points[points["month"] <= evaluation_month.ordinal]
-    points = points.sort_values(["partner_id", "kpi_id", "month"], kind="stable")
-    points["back"] = points.groupby(["partner_id", "kpi_id"]).cumcount(ascending=False)
+    points["back"] = points.groupby("group", sort=False).cumcount(ascending=False)
     return points[points["back"] < window].reset_index(drop=True)
 
 
-def _group_all(mask: pd.Series, keys: list[pd.Series], size: int) -> pd.Series:
+def _group_all(mask: pd.Series, group: pd.Series, size: int) -> pd.Series:
     """Per group: True when ``mask`` holds on exactly ``size`` rows (NaN-safe)."""
-    return mask.astype(int).groupby(keys).transform("sum") == size
+    return mask.astype(int).groupby(group, sort=False).transform("sum") == size
 
 
 def _window_stats(
     points: pd.DataFrame, evaluation_month: pd.Period, min_points: int
 ) -> pd.DataFrame:
     """Per row of ``points``: CL, limits, tolerance and whether its window is assessed."""
-    keys = [points["partner_id"], points["kpi_id"]]
-    grouped = points.groupby(keys)
+    keys = points["group"]
+    grouped = points.groupby(keys, sort=False)
     latest_month = grouped["month"].transform("max")
     count = grouped["x"].transform("count")
     cl = grouped["x"].transform("mean")
     moving_range = grouped["x"].diff().abs()
-    mean_mr = moving_range.groupby(keys).transform("mean").fillna(0.0)
+    mean_mr = moving_range.groupby(keys, sort=False).transform("mean").fillna(0.0)
     spread = SIGMA_FACTOR * mean_mr
-    scale = points["x"].abs().groupby(keys).transform("max")
+    scale = points["x"].abs().groupby(keys, sort=False).transform("max")
     return pd.DataFrame(
         {
             "assessed": (latest_month == evaluation_month.ordinal) & (count >= min_points),
@@ -108,12 +117,12 @@ def _window_stats(
 
 def _runs(points: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
     """Per row: shift and trend flags of its window's latest 7 points (same on every row)."""
-    keys = [points["partner_id"], points["kpi_id"]]
+    keys = points["group"]
     recent = points["back"] < RUN_LENGTH
     enough = stats["points"] >= RUN_LENGTH
     above = recent & (points["x"] - stats["cl"] > stats["eps"])
     below = recent & (stats["cl"] - points["x"] > stats["eps"])
-    step = points["x"].groupby(keys).diff()
+    step = points["x"].groupby(keys, sort=False).diff()
     in_run = points["back"] < RUN_LENGTH - 1
     rising = in_run & (step > 0)
     falling = in_run & (step < 0)
@@ -148,6 +157,7 @@ def assess_signals(
     latest = pd.concat([points, stats, _runs(points, stats)], axis=1)
     latest = latest[(latest["back"] == 0) & latest["assessed"]].reset_index(drop=True)
     latest["period"] = evaluation_month.strftime("%Y-%m")
+    latest = latest.astype({"partner_id": str, "kpi_id": str})
     limits = latest[LIMIT_COLUMNS].astype({"points": int})
     flags = {
         ("spc_outside", "up"): latest["x"] - latest["ucl"] > latest["eps"],
@@ -175,7 +185,7 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
 
 
-def _signal_message(row: pd.Series) -> str:
+def _signal_message(row: Mapping[Any, Any]) -> str:
     value = lambda v: format_value(v, row["unit"], row["decimals"])  # noqa: E731
     name, period, points = row["_kpi"], row["period"], int(row["points"])
     if row["signal"] == "spc_outside":
@@ -215,7 +225,7 @@ def signal_deviations(signals: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame
     concerns["objective_id"] = None
     concerns["kind"] = concerns["signal"]
     concerns["severity"] = "warning"
-    concerns["message"] = concerns.apply(_signal_message, axis=1)
+    concerns["message"] = [_signal_message(row) for row in concerns.to_dict("records")]
     ordered = concerns.sort_values(["partner_id", "kpi_id", "kind"])
     return ordered[DEVIATION_COLUMNS].reset_index(drop=True)
 
