@@ -1,0 +1,155 @@
+"""Service credits, the monthly cap, earn-back and chronic breaches (SPEC §3 "Service credits").
+
+Inputs are the monthly statuses of :func:`transforms.service_levels.monthly_scorecard`
+(one row per partner, KPI and month with data or a version in force, carrying the
+version's credit_pct) and the PartnerCatalog.
+
+Settled here where the spec is silent:
+
+* amounts are computed as credit_pct × monthly_fee / 100 and, when capped, as
+  amount × cap / total (multiplied before dividing, so whole-number terms give exact cents);
+* earn-back looks only at complete months up to the last complete month the run
+  assesses; a month with no status row (no data and no version in force) is not ``met``;
+* chronic breach is judged at every judged month of the run, the nightly month to date
+  included (its deviation is then provisional); it needs ``contract.chronic``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from transforms.schemas import CreditsCsv
+
+CREDIT_COLUMNS = [*CreditsCsv.to_schema().columns, "monthly_fee", "chronic"]
+CHRONIC_COLUMNS = ["partner_id", "kpi_id", "period", "breaches", "threshold", "window_months"]
+
+
+def assess_credits(
+    monthly: pd.DataFrame,
+    partners: pd.DataFrame,
+    credit_months: Sequence[pd.Period],
+    chronic: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per partner, KPI in breach and month of ``credit_months`` (complete months).
+
+    CreditsCsv columns + monthly_fee and chronic (the chronic rule holds at that month).
+    Earn-back is judged as of the last of ``credit_months``.
+    """
+    labels = [str(m) for m in credit_months]
+    breaches = monthly[monthly["status"].eq("breach") & monthly["period"].isin(labels)]
+    terms = breaches[["partner_id", "kpi_id", "period", "credit_pct"]].merge(
+        partners[["partner_id", "currency", "monthly_fee", "credit_cap_pct", "earnback_months"]],
+        on="partner_id",
+    )
+    if terms.empty:
+        return _empty_credits()
+    credits = _apply_cap(terms)
+    credits["earnback"] = earnback_states(credits, monthly, max(credit_months))
+    flagged = chronic[["partner_id", "kpi_id", "period"]].assign(chronic=True)
+    credits = credits.merge(flagged, on=["partner_id", "kpi_id", "period"], how="left")
+    credits["chronic"] = credits["chronic"].astype(object).fillna(False).astype(bool)
+    ordered = credits.sort_values(["partner_id", "kpi_id", "period"], ignore_index=True)
+    return ordered[CREDIT_COLUMNS]
+
+
+def _apply_cap(terms: pd.DataFrame) -> pd.DataFrame:
+    """Amounts per KPI, scaled by one factor per partner and month when the total is above cap."""
+    out = terms.copy()
+    out["credit_pct"] = out["credit_pct"].astype(float)
+    amount = out["credit_pct"] * out["monthly_fee"] / 100
+    total = amount.groupby([out["partner_id"], out["period"]]).transform("sum")
+    cap = out["credit_cap_pct"] * out["monthly_fee"] / 100
+    capped = (cap.notna() & total.gt(cap)).to_numpy()
+    out["credit_amount"] = np.where(capped, amount * cap / total, amount)
+    out["capped"] = capped
+    return out
+
+
+def earnback_states(
+    credits: pd.DataFrame, monthly: pd.DataFrame, last_month: pd.Period
+) -> pd.Series:
+    """pending / earned_back / confirmed of each credit row, as of ``last_month``.
+
+    earned_back: the n = earnback_months months after the credit month are all ``met``;
+    confirmed: one of them, up to ``last_month``, is not ``met`` (or n = 0); else pending.
+    """
+    n = credits["earnback_months"].astype(int).to_numpy()
+    month = pd.PeriodIndex(credits["period"], freq="M").asi8
+    position = np.repeat(np.arange(len(credits)), n)
+    offset = np.concatenate([np.arange(1, k + 1) for k in n]) if n.sum() else np.array([], int)
+    following = month[position] + offset
+    known = following <= last_month.ordinal
+    met = _met_months(monthly)
+    keys = pd.MultiIndex.from_arrays(
+        [
+            credits["partner_id"].to_numpy()[position],
+            credits["kpi_id"].to_numpy()[position],
+            following,
+        ]
+    )
+    is_met = keys.isin(met)
+    known_count = np.bincount(position[known], minlength=len(credits))
+    missed = np.bincount(position[known & ~is_met], minlength=len(credits))
+    state = np.where(
+        (n == 0) | (missed > 0), "confirmed", np.where(known_count == n, "earned_back", "pending")
+    )
+    return pd.Series(state, index=credits.index, dtype=object)
+
+
+def _met_months(monthly: pd.DataFrame) -> pd.MultiIndex:
+    met = monthly[monthly["status"].eq("met")]
+    return pd.MultiIndex.from_arrays(
+        [
+            met["partner_id"].to_numpy(),
+            met["kpi_id"].to_numpy(),
+            pd.PeriodIndex(met["period"], freq="M").asi8,
+        ]
+    )
+
+
+def chronic_breaches(
+    monthly: pd.DataFrame, partners: pd.DataFrame, months: Sequence[pd.Period]
+) -> pd.DataFrame:
+    """One row per partner, KPI and month of ``months`` where the chronic rule holds:
+    breaches (count in the window_months months ending at the month) ≥ threshold."""
+    rules = partners.loc[
+        partners["chronic_breaches"].notna() & partners["chronic_window_months"].notna(),
+        ["partner_id", "chronic_breaches", "chronic_window_months"],
+    ]
+    breaches = monthly.loc[monthly["status"].eq("breach"), ["partner_id", "kpi_id", "period"]]
+    breaches = breaches.merge(rules, on="partner_id")
+    if breaches.empty or not months:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in CHRONIC_COLUMNS})
+    breaches["ordinal"] = pd.PeriodIndex(breaches["period"], freq="M").asi8
+    at = pd.DataFrame({"at": [str(m) for m in months], "at_ordinal": [m.ordinal for m in months]})
+    pairs = breaches.merge(at, how="cross")
+    window = pairs["chronic_window_months"].astype(int)
+    inside = pairs["ordinal"].le(pairs["at_ordinal"]) & pairs["ordinal"].gt(
+        pairs["at_ordinal"] - window
+    )
+    counts = (
+        pairs[inside]
+        .groupby(["partner_id", "kpi_id", "at"], as_index=False)
+        .agg(
+            breaches=("period", "size"),
+            threshold=("chronic_breaches", "first"),
+            window_months=("chronic_window_months", "first"),
+        )
+        .rename(columns={"at": "period"})
+    )
+    chronic = counts[counts["breaches"].ge(counts["threshold"])]
+    for column in ("breaches", "threshold", "window_months"):
+        chronic = chronic.astype({column: int})
+    return chronic[CHRONIC_COLUMNS].sort_values(
+        ["partner_id", "kpi_id", "period"], ignore_index=True
+    )
+
+
+def _empty_credits() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in CREDIT_COLUMNS})
+    return frame.astype(
+        {"credit_pct": float, "credit_amount": float, "monthly_fee": float, "capped": bool}
+    ).astype({"chronic": bool})
