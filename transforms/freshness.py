@@ -22,10 +22,8 @@ def assess_freshness(observations: pd.DataFrame, as_of: date, freshness_days: in
     seen = observations.loc[
         observations["period_start"] <= day, ["partner_id", "kpi_id", "period_end"]
     ]
-    latest = (
-        seen.groupby(["partner_id", "kpi_id"], as_index=False)["period_end"]
-        .max()
-        .rename(columns={"period_end": "latest_period_end"})
+    latest = seen.groupby(["partner_id", "kpi_id"], as_index=False).agg(
+        latest_period_end=("period_end", "max")
     )
     latest["latest_period_end"] = pd.to_datetime(latest["latest_period_end"])
     latest["days_old"] = (day - latest["latest_period_end"]).dt.days.astype(int)
