@@ -1,0 +1,349 @@
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from transforms import schemas
+from transforms.deviations import (
+    KpiTerms,
+    action_deviations,
+    chronic_deviations,
+    contract_deviations,
+    missing_data_deviations,
+    rejected_row_deviations,
+    service_level_deviations,
+    stale_data_deviations,
+)
+from transforms.periods import nightly_run, parse_quarter, quarterly_run
+
+KPIS = schemas.KpiCatalog.validate(
+    pd.DataFrame(
+        [
+            (
+                "service_level",
+                "Service level (80/20)",
+                "percent",
+                "higher_is_better",
+                "ratio",
+                100.0,
+                1,
+                30.0,
+            ),
+            ("aht", "Average handling time", "seconds", "lower_is_better", "ratio", 1.0, 0, None),
+            ("cpc", "Cost per contact", "currency", "lower_is_better", "ratio", 1.0, 2, None),
+        ],
+        columns=list(schemas.KpiCatalog.to_schema().columns),
+    )
+)
+
+
+def partners(end: str = "2027-12-31") -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "partner_id": "P1",
+                "name": "Outokia Customer Care",
+                "currency": "EUR",
+                "monthly_fee": 42000.0,
+                "contract_start": pd.Timestamp("2025-01-01"),
+                "contract_end": pd.Timestamp(end),
+                "credit_cap_pct": None,
+                "earnback_months": 0,
+                "chronic_breaches": None,
+                "chronic_window_months": None,
+            }
+        ]
+    )
+
+
+TERMS = KpiTerms(KPIS, partners())
+Q3 = quarterly_run(parse_quarter("2026-Q3", 1))
+NIGHTLY = nightly_run(date(2026, 11, 27))
+
+
+def card(*rows: dict[str, object]) -> pd.DataFrame:
+    base = {
+        "partner_id": "P1",
+        "kpi_id": "service_level",
+        "period": "2026-09",
+        "actual": np.nan,
+        "expected": 80.0,
+        "minimum": 75.0,
+        "status": "met",
+        "numerator": np.nan,
+        "denominator": np.nan,
+        "rows": 1,
+        "period_kind": "month",
+        "provisional": False,
+        "comparison": False,
+        "change": None,
+    }
+    return pd.DataFrame([{**base, **row} for row in rows])
+
+
+def test_sla_breach_message_names_kpi_value_minimum_and_expected() -> None:
+    out = service_level_deviations(
+        card({"actual": 71.23456, "status": "breach", "numerator": 712.3456, "denominator": 1000}),
+        TERMS,
+    )
+    assert out.to_dict("records") == [
+        {
+            "partner_id": "P1",
+            "kpi_id": "service_level",
+            "objective_id": None,
+            "period": "2026-09",
+            "kind": "sla_breach",
+            "severity": "critical",
+            "message": "Service level (80/20) 71.2% in 2026-09 is below the 75.0% minimum "
+            "(expected 80.0%)",
+        }
+    ]
+    schemas.DeviationsCsv.validate(out)
+
+
+def test_lower_is_better_breach_is_above_the_limit_with_unit() -> None:
+    out = service_level_deviations(
+        card(
+            {
+                "kpi_id": "aht",
+                "actual": 432.4,
+                "expected": 360.0,
+                "minimum": 420.0,
+                "status": "breach",
+                "period": "2026-Q3",
+                "period_kind": "quarter",
+            }
+        ),
+        TERMS,
+    )
+    assert list(out["message"]) == [
+        "Average handling time 432 s in 2026-Q3 is above the 420 s limit (expected 360 s)"
+    ]
+    assert list(out["period"]) == ["2026-Q3"]
+
+
+def test_at_risk_and_insufficient_volume_kinds_and_severities() -> None:
+    out = service_level_deviations(
+        card(
+            {"actual": 77.5, "status": "at_risk", "period": "2026-08"},
+            {"actual": 100.0, "status": "insufficient_volume", "denominator": 29.0},
+            {"actual": 90.0, "status": "met", "period": "2026-07"},
+            {"status": "no_data", "rows": 0, "period": "2026-Q3", "period_kind": "quarter"},
+        ),
+        TERMS,
+    )
+    assert list(zip(out["kind"], out["severity"], strict=True)) == [
+        ("sla_at_risk", "warning"),
+        ("insufficient_volume", "info"),
+    ]
+    assert out["message"].iloc[0] == (
+        "Service level (80/20) 77.5% in 2026-08 misses the expected 80.0% "
+        "but is within the 75.0% minimum"
+    )
+    assert out["message"].iloc[1] == (
+        "Service level (80/20) 100.0% in 2026-09 is not judged: volume 29 is below the 30 needed"
+    )
+
+
+def test_no_deviations_for_comparison_quarters() -> None:
+    out = service_level_deviations(
+        card({"actual": 50.0, "status": "breach", "period": "2026-Q2", "comparison": True}),
+        TERMS,
+    )
+    assert out.empty
+
+
+def test_provisional_month_deviation_says_so() -> None:
+    out = service_level_deviations(
+        card({"actual": 60.0, "status": "breach", "period": "2026-11", "provisional": True}),
+        TERMS,
+    )
+    assert out["message"].iloc[0].endswith("(expected 80.0%) (provisional, month to date)")
+
+
+def test_chronic_deviation_at_each_month_where_the_rule_holds() -> None:
+    chronic = pd.DataFrame(
+        [
+            {
+                "partner_id": "P1",
+                "kpi_id": "service_level",
+                "period": "2026-09",
+                "breaches": 3,
+                "threshold": 3,
+                "window_months": 6,
+            }
+        ]
+    )
+    out = chronic_deviations(chronic, TERMS, Q3)
+    assert list(zip(out["kind"], out["severity"], out["period"], strict=True)) == [
+        ("chronic_breach", "critical", "2026-09")
+    ]
+    assert out["message"].iloc[0] == (
+        "Service level (80/20) was in breach in 3 of the 6 months to 2026-09 (chronic from 3)"
+    )
+
+
+def objectives(start: str, deadline: str, kpi: str = "cpc") -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "objective_id": "OBJ-1",
+                "partner_id": "P1",
+                "kpi_id": kpi,
+                "start": pd.Timestamp(start),
+                "deadline": pd.Timestamp(deadline),
+            }
+        ]
+    )
+
+
+def test_missing_data_for_a_service_level_in_force_or_a_running_objective() -> None:
+    scorecard = card(
+        {"period": "2026-07", "rows": 0, "status": "no_data"},  # level in force, no rows
+        {"period": "2026-08", "rows": 3, "actual": 81.0},
+        {
+            "kpi_id": "cpc",
+            "period": "2026-07",
+            "rows": 0,
+            "expected": np.nan,
+            "minimum": np.nan,
+            "status": "no_target",
+        },  # objective running from 15 July
+        {
+            "kpi_id": "cpc",
+            "period": "2026-06",
+            "rows": 0,
+            "expected": np.nan,
+            "minimum": np.nan,
+            "status": "no_target",
+        },  # before the objective's start month
+        {
+            "kpi_id": "aht",
+            "period": "2026-07",
+            "rows": 0,
+            "expected": np.nan,
+            "minimum": np.nan,
+            "status": "no_target",
+        },  # neither
+        {"period": "2026-Q3", "rows": 0, "status": "no_data", "period_kind": "quarter"},
+    )
+    out = missing_data_deviations(scorecard, objectives("2026-07-15", "2026-12-31"), TERMS)
+    assert list(zip(out["kpi_id"], out["period"], strict=True)) == [
+        ("service_level", "2026-07"),
+        ("cpc", "2026-07"),
+    ]
+    assert set(out["severity"]) == {"warning"}
+    assert out["message"].tolist() == [
+        "Service level (80/20): no data for 2026-07 (service level expects 80.0%)",
+        "Cost per contact: no data for 2026-07 (objective OBJ-1 is running)",
+    ]
+
+
+def test_missing_data_stops_after_the_objective_deadline_month() -> None:
+    scorecard = card(
+        {"kpi_id": "cpc", "period": "2026-07", "rows": 0, "expected": np.nan, "status": "no_target"}
+    )
+    assert missing_data_deviations(scorecard, objectives("2026-01-01", "2026-06-30"), TERMS).empty
+
+
+def test_stale_data_carries_the_as_of_date_as_period() -> None:
+    freshness = pd.DataFrame(
+        [
+            {
+                "partner_id": "P1",
+                "kpi_id": "aht",
+                "latest_period_end": pd.Timestamp("2026-11-23"),
+                "days_old": 4,
+                "stale": True,
+            },
+            {
+                "partner_id": "P1",
+                "kpi_id": "service_level",
+                "latest_period_end": pd.Timestamp("2026-11-24"),
+                "days_old": 3,
+                "stale": False,
+            },
+        ]
+    )
+    out = stale_data_deviations(freshness, TERMS, NIGHTLY, 3)
+    assert out.to_dict("records") == [
+        {
+            "partner_id": "P1",
+            "kpi_id": "aht",
+            "objective_id": None,
+            "period": "2026-11-27",
+            "kind": "stale_data",
+            "severity": "warning",
+            "message": "Average handling time: the latest data ends on 2026-11-23, 4 days "
+            "before 2026-11-27 (stale after 3 days)",
+        }
+    ]
+
+
+def test_action_overdue_when_open_or_in_progress_and_due_before_as_of() -> None:
+    actions = pd.DataFrame(
+        [
+            ("A1", "open", "2026-11-26", "service_level", None),  # overdue by 1 day
+            ("A2", "in_progress", "2026-10-28", None, "OBJ-1"),  # overdue by 30 days
+            ("A3", "open", "2026-11-27", None, None),  # due today: not overdue
+            ("A4", "done", "2026-01-01", None, None),
+        ],
+        columns=["action_id", "status", "due_date", "kpi_id", "objective_id"],
+    ).assign(
+        partner_id="P1",
+        title="Fix staffing",
+        owner="Jo",
+        owner_side="partner",
+        due_date=lambda f: pd.to_datetime(f["due_date"]),
+    )
+    out = action_deviations(actions, NIGHTLY)
+    assert list(out["kpi_id"]) == ["service_level", None]
+    assert list(out["objective_id"]) == [None, "OBJ-1"]
+    assert set(out["period"]) == {"2026-11-27"}
+    assert out["message"].iloc[1] == (
+        "Action A2 'Fix staffing' (owner Jo, partner side) was due on 2026-10-28 and is "
+        "still in progress, 30 days late"
+    )
+
+
+def test_rejected_rows_one_deviation_per_file_without_partner_or_kpi() -> None:
+    rejected = pd.DataFrame(
+        {
+            "file": ["observations/b.csv", "observations/a.csv", "observations/b.csv", "x.xlsx"],
+            "line": pd.array([7, 3, 4, None], dtype="Int64"),
+            "column": ["value", "kpi_id", "denominator", None],
+            "value": ["abc", "zzz", "-1", None],
+            "reason": ["is not a number", "is unknown", "is negative", "is not a spreadsheet"],
+        }
+    )
+    out = rejected_row_deviations(rejected, Q3)
+    assert out["message"].tolist() == [
+        "1 row of observations/a.csv rejected (first at line 3, column kpi_id: is unknown); "
+        "see rejected_rows.csv",
+        "2 rows of observations/b.csv rejected (first at line 4, column denominator: "
+        "is negative); see rejected_rows.csv",
+        "x.xlsx could not be read: is not a spreadsheet",
+    ]
+    assert out["partner_id"].isna().all() and out["kpi_id"].isna().all()
+    assert set(out["period"]) == {"2026-Q3"} and set(out["severity"]) == {"info"}
+
+
+@pytest.mark.parametrize(("end", "due"), [("2026-12-29", True), ("2026-12-30", False)])
+def test_contract_review_due_at_90_days_not_at_91(end: str, due: bool) -> None:
+    # as_of 2026-09-30 (the quarter's last day): 29 Dec is 90 days later, 30 Dec is 91.
+    out = contract_deviations(partners(end), Q3)
+    assert len(out) == int(due)
+    if due:
+        assert out.iloc[0]["kind"] == "contract_review_due"
+        assert out.iloc[0]["period"] == "2026-Q3"
+        assert out.iloc[0]["message"] == (
+            "The contract with Outokia Customer Care ends on 2026-12-29, 90 days after "
+            "2026-09-30: review or renew it"
+        )
+
+
+def test_contract_already_ended_is_not_due_for_review() -> None:
+    assert contract_deviations(partners("2026-09-29"), Q3).empty

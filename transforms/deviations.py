@@ -1,0 +1,283 @@
+"""Deviations other than objectives and signals (SPEC §3 "Deviations").
+
+Each function returns DeviationsCsv rows (partner_id, kpi_id, objective_id, period, kind,
+severity, message); :func:`transforms.review.build_review` joins and sorts them.
+Messages name the KPI and its unit and show numbers with the KPI's decimals (the
+judgement itself always uses unrounded values).
+
+Settled here where the spec is silent:
+
+* service-level kinds and missing_data are raised for every judged period (never for
+  comparison quarters); those of the nightly month to date end in
+  "(provisional, month to date)"; missing_data concerns months only;
+* missing_data carries no objective_id (one row per KPI and month) and says which
+  service level or objective needs the data;
+* stale_data carries the run label (the as-of date) as period;
+* contract_review_due: 0 ≤ contract.end − as_of ≤ 90 days (an ended contract is not due).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from transforms.periods import RunSpec, parse_month
+from transforms.schemas import DeviationsCsv
+
+DEVIATION_COLUMNS = list(DeviationsCsv.to_schema().columns)
+SEVERITY = {  # in the order of SPEC §3's table, which is also the order within a period
+    "sla_breach": "critical",
+    "chronic_breach": "critical",
+    "sla_at_risk": "warning",
+    "objective_missed": "critical",
+    "objective_off_track": "critical",
+    "objective_at_risk": "warning",
+    "spc_outside": "warning",
+    "spc_shift": "warning",
+    "spc_trend": "warning",
+    "missing_data": "warning",
+    "stale_data": "warning",
+    "insufficient_volume": "info",
+    "action_overdue": "warning",
+    "rejected_rows": "info",
+    "contract_review_due": "info",
+}
+PROVISIONAL = " (provisional, month to date)"
+CONTRACT_REVIEW_DAYS = 90
+_UNIT_SUFFIX = {"percent": "%", "seconds": " s", "hours": " h", "points": " points"}
+
+
+class KpiTerms:
+    """How to name a KPI and show its values in a message."""
+
+    def __init__(self, kpis: pd.DataFrame, partners: pd.DataFrame) -> None:
+        self._kpis: dict[Any, dict[Any, Any]] = kpis.set_index("kpi_id").to_dict("index")
+        self._currency = dict(zip(partners["partner_id"], partners["currency"], strict=True))
+
+    def _get(self, kpi_id: str, key: str) -> Any:
+        return self._kpis.get(kpi_id, {}).get(key)
+
+    def name(self, kpi_id: str) -> str:
+        name = self._get(kpi_id, "name")
+        return str(name) if isinstance(name, str) and name else kpi_id
+
+    def lower_is_better(self, kpi_id: str) -> bool:
+        return bool(self._get(kpi_id, "direction") == "lower_is_better")
+
+    def min_denominator(self, kpi_id: str) -> float:
+        return float(self._get(kpi_id, "min_denominator"))
+
+    def value(self, kpi_id: str, value: float, partner_id: str | None = None) -> str:
+        """``71.2%``, ``432 s``, ``4.80 EUR``: the KPI's decimals and unit."""
+        decimals = self._get(kpi_id, "decimals")
+        places = 2 if decimals is None or pd.isna(decimals) else int(decimals)
+        unit = str(self._get(kpi_id, "unit"))
+        suffix = _UNIT_SUFFIX.get(unit, "")
+        if unit == "currency":
+            suffix = f" {self._currency.get(partner_id or '', '')}".rstrip()
+        return f"{value:,.{places}f}{suffix}"
+
+
+def deviation_frame(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    """DeviationsCsv rows from dicts holding partner_id, kpi_id, period, kind, message."""
+    rows = [
+        {
+            "partner_id": r.get("partner_id"),
+            "kpi_id": r.get("kpi_id"),
+            "objective_id": r.get("objective_id"),
+            "period": r["period"],
+            "kind": r["kind"],
+            "severity": SEVERITY[r["kind"]],
+            "message": r["message"],
+        }
+        for r in records
+    ]
+    frame = pd.DataFrame(rows, columns=DEVIATION_COLUMNS, dtype=object)
+    return frame.where(frame.notna(), None)
+
+
+def service_level_deviations(scorecard: pd.DataFrame, terms: KpiTerms) -> pd.DataFrame:
+    """sla_breach, sla_at_risk and insufficient_volume for each judged period."""
+    judged = scorecard[
+        ~scorecard["comparison"].astype(bool)
+        & scorecard["status"].isin(["breach", "at_risk", "insufficient_volume"])
+    ]
+    return deviation_frame(_level_record(row, terms) for row in judged.to_dict("records"))
+
+
+def _level_record(row: dict[Any, Any], terms: KpiTerms) -> dict[str, Any]:
+    kpi, partner = row["kpi_id"], row["partner_id"]
+
+    def shown(value: float) -> str:
+        return terms.value(kpi, value, partner)
+
+    head = f"{terms.name(kpi)} {shown(row['actual'])} in {row['period']}"
+    bound = "limit" if terms.lower_is_better(kpi) else "minimum"
+    if row["status"] == "breach":
+        side = "above" if terms.lower_is_better(kpi) else "below"
+        kind = "sla_breach"
+        text = f"{head} is {side} the {shown(row['minimum'])} {bound} "
+        text += f"(expected {shown(row['expected'])})"
+    elif row["status"] == "at_risk":
+        kind = "sla_at_risk"
+        text = f"{head} misses the expected {shown(row['expected'])} "
+        text += f"but is within the {shown(row['minimum'])} {bound}"
+    else:
+        kind = "insufficient_volume"
+        text = f"{head} is not judged: volume {row['denominator']:,.0f} is below the "
+        text += f"{terms.min_denominator(kpi):,.0f} needed"
+    suffix = PROVISIONAL if row["provisional"] else ""
+    return {
+        "partner_id": partner,
+        "kpi_id": kpi,
+        "period": row["period"],
+        "kind": kind,
+        "message": text + suffix,
+    }
+
+
+def chronic_deviations(chronic: pd.DataFrame, terms: KpiTerms, run: RunSpec) -> pd.DataFrame:
+    """chronic_breach per partner, KPI and judged month where the chronic rule holds."""
+    provisional = {p.label for p in run.judged if p.provisional}
+    return deviation_frame(
+        {
+            "partner_id": row["partner_id"],
+            "kpi_id": row["kpi_id"],
+            "period": row["period"],
+            "kind": "chronic_breach",
+            "message": f"{terms.name(row['kpi_id'])} was in breach in {row['breaches']} of the "
+            f"{row['window_months']} months to {row['period']} (chronic from "
+            f"{row['threshold']})" + (PROVISIONAL if row["period"] in provisional else ""),
+        }
+        for row in chronic.to_dict("records")
+    )
+
+
+def missing_data_deviations(
+    scorecard: pd.DataFrame, objectives: pd.DataFrame, terms: KpiTerms
+) -> pd.DataFrame:
+    """missing_data: a judged month without rows for a KPI with a service level in force or
+    a running objective (its month overlaps [start, deadline])."""
+    months = scorecard[
+        scorecard["period_kind"].eq("month")
+        & ~scorecard["comparison"].astype(bool)
+        & scorecard["rows"].eq(0)
+    ]
+    records = []
+    for row in months.to_dict("records"):
+        running = _running_objectives(objectives, row["partner_id"], row["kpi_id"], row["period"])
+        needs = []
+        if pd.notna(row["expected"]):
+            expected = terms.value(row["kpi_id"], row["expected"], row["partner_id"])
+            needs.append(f"service level expects {expected}")
+        needs += [f"objective {o} is running" for o in running]
+        if not needs:
+            continue
+        text = f"{terms.name(row['kpi_id'])}: no data for {row['period']} ({'; '.join(needs)})"
+        records.append(
+            {
+                "partner_id": row["partner_id"],
+                "kpi_id": row["kpi_id"],
+                "period": row["period"],
+                "kind": "missing_data",
+                "message": text + (PROVISIONAL if row["provisional"] else ""),
+            }
+        )
+    return deviation_frame(records)
+
+
+def _running_objectives(
+    objectives: pd.DataFrame, partner_id: str, kpi_id: str, label: str
+) -> list[str]:
+    month = parse_month(label)
+    mine = objectives[(objectives["partner_id"] == partner_id) & (objectives["kpi_id"] == kpi_id)]
+    overlaps = (pd.to_datetime(mine["start"]) <= month.end_time) & (
+        pd.to_datetime(mine["deadline"]) >= month.start_time
+    )
+    return sorted(mine.loc[overlaps, "objective_id"].astype(str))
+
+
+def stale_data_deviations(
+    freshness: pd.DataFrame, terms: KpiTerms, run: RunSpec, freshness_days: int
+) -> pd.DataFrame:
+    """stale_data per partner and KPI whose latest data is more than freshness_days old."""
+    return deviation_frame(
+        {
+            "partner_id": row["partner_id"],
+            "kpi_id": row["kpi_id"],
+            "period": run.label,
+            "kind": "stale_data",
+            "message": f"{terms.name(row['kpi_id'])}: the latest data ends on "
+            f"{row['latest_period_end']:%Y-%m-%d}, {row['days_old']} days before "
+            f"{run.as_of:%Y-%m-%d} (stale after {freshness_days} days)",
+        }
+        for row in freshness[freshness["stale"]].to_dict("records")
+    )
+
+
+def action_deviations(actions: pd.DataFrame, run: RunSpec) -> pd.DataFrame:
+    """action_overdue per action open or in progress with a due date before as_of."""
+    overdue = actions[
+        actions["status"].isin(["open", "in_progress"])
+        & (pd.to_datetime(actions["due_date"]) < pd.Timestamp(run.as_of))
+    ]
+    records = []
+    for row in overdue.to_dict("records"):
+        due = pd.Timestamp(row["due_date"])
+        late = (pd.Timestamp(run.as_of) - due).days
+        owner = f" (owner {row['owner']}, {row['owner_side']} side)" if row.get("owner") else ""
+        status = str(row["status"]).replace("_", " ")
+        records.append(
+            {
+                "partner_id": row["partner_id"],
+                "kpi_id": _text_or_none(row.get("kpi_id")),
+                "objective_id": _text_or_none(row.get("objective_id")),
+                "period": run.label,
+                "kind": "action_overdue",
+                "message": f"Action {row['action_id']} '{row['title']}'{owner} was due on "
+                f"{due:%Y-%m-%d} and is still {status}, {late} days late",
+            }
+        )
+    return deviation_frame(records)
+
+
+def rejected_row_deviations(rejected: pd.DataFrame, run: RunSpec) -> pd.DataFrame:
+    """rejected_rows per input file with rejected rows (no partner, no KPI)."""
+    records = []
+    for file, rows in rejected.groupby("file", sort=True):
+        unreadable = rows[rows["line"].isna()]
+        if not unreadable.empty:
+            text = f"{file} could not be read: {unreadable.iloc[0]['reason']}"
+        else:
+            first = rows.sort_values("line").iloc[0]
+            count = len(rows)
+            text = f"{count} row{'s' if count != 1 else ''} of {file} rejected (first at line "
+            text += f"{int(first['line'])}, column {first['column']}: {first['reason']}); "
+            text += "see rejected_rows.csv"
+        records.append({"period": run.label, "kind": "rejected_rows", "message": text})
+    return deviation_frame(records)
+
+
+def contract_deviations(partners: pd.DataFrame, run: RunSpec) -> pd.DataFrame:
+    """contract_review_due per partner whose contract ends within 90 days after as_of."""
+    days = (pd.to_datetime(partners["contract_end"]) - pd.Timestamp(run.as_of)).dt.days
+    due = partners.assign(days=days)[days.between(0, CONTRACT_REVIEW_DAYS)]
+    return deviation_frame(
+        {
+            "partner_id": row["partner_id"],
+            "period": run.label,
+            "kind": "contract_review_due",
+            "message": f"The contract with {row['name']} ends on "
+            f"{pd.Timestamp(row['contract_end']):%Y-%m-%d}, "
+            f"{row['days']} days after {run.as_of:%Y-%m-%d}: review or renew it",
+        }
+        for row in due.to_dict("records")
+    )
+
+
+def _text_or_none(value: object) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
+        return None
+    return str(value)
