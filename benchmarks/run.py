@@ -100,6 +100,7 @@ class Bench:
             "reused": sum(1 for r in reports if r.get("reused")),
             "failed": sum(1 for r in reports if r.get("error")),
             "run_dir": str(run_dir),
+            "published": _written_since(manifest, measured.started),
         }
         self.runs[name] = entry | {"report_times": reports}
         title = (
@@ -133,6 +134,7 @@ class Bench:
             "peak_rss": measured.peak_rss,
             "compute_wall": compute_wall,
             "rows": inner.get("rows", 0),
+            "rejected": inner.get("rejected", 0),
             "stages": stages,
             "renders": inner.get("renders", []),
         }
@@ -160,19 +162,31 @@ def full_benchmark(bench: Bench, size: str, skip_direct: bool) -> None:
     shutil.rmtree(runs, ignore_errors=True)
     quarterly = bench.cli("quarterly", "quarterly", quarter, inputs, runs / "prefect")
     html = sorted(Path(quarterly["run_dir"]).glob("*.html"))
-    if html:
+    if html and quarterly["published"]:
         _say(f"render floor: {len(html)} HTML files, {bench.workers} workers")
         floor = render_floor(html, bench.workers)
         bench.runs["floor"] = asdict(floor)
         bench.targets.append(report.floor_target(quarterly["wall"], floor.wall))
+    else:
+        bench.targets.append(_failed("quarterly wall / render floor", 1.25))
     bench.targets.append(report.html_share_target(bench.runs["quarterly"]["report_times"]))
     first = bench.cli("nightly-first", "nightly", as_of, inputs, runs / "nightly")
     rerun = bench.cli("nightly-rerun", "nightly", as_of, inputs, runs / "nightly")
-    bench.targets.append(report.rerun_target(first["wall"], rerun["wall"], rerun["rendered"]))
+    if first["published"] and rerun["published"]:
+        bench.targets.append(report.rerun_target(first["wall"], rerun["wall"], rerun["rendered"]))
+    else:
+        bench.targets.append(_failed("nightly rerun wall / first wall (0 renders)", 0.15))
     if not skip_direct:
         direct = bench.direct("quarterly-direct", "quarterly", quarter, inputs, runs / "direct")
-        bench.targets.append(report.prefect_target(quarterly["wall"], direct["wall"]))
+        if quarterly["published"] and direct["published"]:
+            bench.targets.append(report.prefect_target(quarterly["wall"], direct["wall"]))
+        else:
+            bench.targets.append(_failed("Prefect overhead (through Prefect / direct − 1)", 0.1))
     bench.compute(f"compute-{size}", inputs, quarter)
+
+
+def _failed(name: str, limit: float) -> report.Target:
+    return report.Target(name, None, limit, "a run published nothing: see outputs/bench/logs")
 
 
 def scale_benchmark(bench: Bench, sizes: list[str]) -> None:
@@ -240,6 +254,15 @@ def _read_json(path: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return data
+
+
+def _written_since(manifest: dict[str, Any], started: float) -> bool:
+    """Whether the manifest was written by this run (not left by an earlier one)."""
+    try:
+        created = datetime.fromisoformat(manifest["created"]).timestamp()
+    except (KeyError, TypeError, ValueError):
+        return False
+    return created >= int(started)
 
 
 def _tail(measured: Measured, lines: int = 15) -> str:

@@ -279,7 +279,9 @@ def _write_monthly(target: Path, rows: pd.DataFrame, french_partner: str) -> lis
 def _write_corrections(rng: np.random.Generator, target: Path, rows: pd.DataFrame) -> str:
     """A later delivery: restated rows (they supersede), repeated rows and three bad rows."""
     last_year = rows[rows["period"].str.startswith(str(END_MONTH.year))]
-    picked = last_year.iloc[rng.choice(len(last_year), size=max(6, len(last_year) // 400))]
+    picked = last_year.iloc[
+        rng.choice(len(last_year), size=max(6, len(last_year) // 400), replace=False)
+    ]
     restated = picked.iloc[: len(picked) // 2].copy()
     restated["numerator"] = restated["numerator"] + 1
     restated["value"] = np.round(restated["value"] * 1.01 + 1, 2)

@@ -393,7 +393,7 @@ def comments(partners: Partners, kpis: tuple[KpiSpec, ...], months: pd.PeriodInd
     )
 
 
-class _PlainDumper(yaml.SafeDumper):
+class _PlainDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     """Writes a value used twice (the same date) twice: the inputs refuse YAML aliases."""
 
     def ignore_aliases(self, data: Any) -> bool:
