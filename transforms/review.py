@@ -1,0 +1,232 @@
+"""One run's review model: every computation wired together (SPEC §3, §4).
+
+:func:`build_review` turns the catalog, the ingested source data and a RunSpec into a
+:class:`transforms.model.ReviewModel`. Frames are sorted by partner, KPI and period
+(periods in time order: a month, then the quarter that ends with it; see
+:func:`order_rows`).
+
+Settled here where the spec is silent:
+
+* ``monthly`` spans every month from the first month with data (or the run's first
+  judged month, if earlier) to the run's last month; a month appears for a partner and KPI
+  when it has data or a service-level version in force;
+* chronic breach is judged at each judged month of the run (the nightly month to date
+  included, flagged provisional); credits only for complete months;
+* scope changes: pending means proposed or assessed; "decided" is the decision_date;
+* comments: every comment on a month up to the run's last month (the reports pick theirs).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pandas as pd
+
+from transforms.aggregation import monthly_values
+from transforms.credits import assess_credits, chronic_breaches
+from transforms.deviations import (
+    SEVERITY,
+    KpiTerms,
+    action_deviations,
+    chronic_deviations,
+    contract_deviations,
+    missing_data_deviations,
+    rejected_row_deviations,
+    service_level_deviations,
+    stale_data_deviations,
+)
+from transforms.freshness import assess_freshness
+from transforms.model import Catalog, ReviewModel, SourceData
+from transforms.objectives import assess_objectives, objective_deviations
+from transforms.periods import RunSpec, parse_month
+from transforms.service_levels import build_scorecard, monthly_scorecard, scorecard_keys
+from transforms.signals import assess_signals, signal_deviations
+
+PENDING_CHANGES = ("proposed", "assessed")
+OPEN_ACTIONS = ("open", "in_progress")
+RECENT_DECISION_DAYS = 90
+
+
+def build_review(catalog: Catalog, source: SourceData, run: RunSpec) -> ReviewModel:
+    """Scorecard, monthly statuses, objectives, signals, credits, freshness, deviations,
+    and the scope changes, actions and comments in scope of ``run``."""
+    observations, kpis = source.observations, catalog.kpis
+    values = monthly_values(observations, kpis)
+    scorecard = build_scorecard(observations, kpis, catalog.service_levels, catalog.objectives, run)
+    keys = scorecard_keys(observations, catalog.service_levels, catalog.objectives)
+    statuses = monthly_scorecard(
+        values, keys, _status_months(observations, catalog, run), catalog.service_levels, kpis
+    )
+    judged_months = [p.first_month for p in run.judged if p.kind == "month"]
+    chronic = chronic_breaches(statuses, catalog.partners, judged_months)
+    credits = assess_credits(
+        statuses, catalog.partners, [p.first_month for p in run.complete_months], chronic
+    )
+    freshness = assess_freshness(observations, run.as_of, catalog.freshness_days)
+    objectives = assess_objectives(catalog.objectives, kpis, values, run.evaluation_month)
+    signals, limits = assess_signals(
+        values, kpis, run.evaluation_month, catalog.spc_window, catalog.spc_min_points
+    )
+    actions = actions_in_scope(source.actions, run)
+    terms = KpiTerms(kpis, catalog.partners)
+    deviations = pd.concat(
+        [
+            service_level_deviations(scorecard, terms),
+            chronic_deviations(chronic, terms, run),
+            objective_deviations(objectives, kpis),
+            signal_deviations(signals, kpis),
+            missing_data_deviations(scorecard, catalog.objectives, terms),
+            stale_data_deviations(freshness, terms, run, catalog.freshness_days)
+            if run.kind == "nightly"
+            else None,
+            action_deviations(actions, run),
+            rejected_row_deviations(source.rejected, run),
+            contract_deviations(catalog.partners, run),
+        ],
+        ignore_index=True,
+    )
+    return ReviewModel(
+        run=run,
+        scorecard=order_rows(scorecard, run),
+        monthly=order_rows(_model_months(statuses, observations, run), run),
+        objectives=objectives.sort_values(["partner_id", "kpi_id", "objective_id"]).reset_index(
+            drop=True
+        ),
+        signals=signals,
+        spc_limits=limits,
+        deviations=order_rows(deviations, run),
+        credits=order_rows(credits, run),
+        freshness=freshness,
+        source=source,
+        scope_changes=scope_changes_in_scope(source.scope_changes, catalog, run, terms),
+        actions=actions,
+        comments=comments_in_scope(source.comments, run),
+    )
+
+
+def _last_month(run: RunSpec) -> pd.Period:
+    return max(p.months[-1] for p in run.periods)
+
+
+def _status_months(observations: pd.DataFrame, catalog: Catalog, run: RunSpec) -> list[pd.Period]:
+    """Every month from the first with data (or needed by a chronic window) to the last."""
+    windows = catalog.partners["chronic_window_months"].dropna()
+    reach = int(windows.max()) - 1 if len(windows) else 0
+    first = min(p.first_month for p in run.judged) - reach
+    if not observations.empty:
+        first = min(first, parse_month(str(observations["month"].min())))
+    return list(pd.period_range(first, _last_month(run), freq="M"))
+
+
+def _model_months(statuses: pd.DataFrame, observations: pd.DataFrame, run: RunSpec) -> pd.DataFrame:
+    first = min(p.first_month for p in run.judged)
+    if not observations.empty:
+        first = min(first, parse_month(str(observations["month"].min())))
+    return statuses[statuses["period"] >= str(first)].reset_index(drop=True)
+
+
+def actions_in_scope(actions: pd.DataFrame, run: RunSpec) -> pd.DataFrame:
+    """Actions of the run + overdue (open or in progress, due before as_of).
+
+    Quarterly: open, overdue, or closed (done/cancelled) within the quarter; nightly: open
+    or in progress.
+    """
+    open_ = actions["status"].isin(OPEN_ACTIONS)
+    due = pd.to_datetime(actions["due_date"])
+    keep = open_
+    if run.kind == "quarterly":
+        first = pd.Timestamp(min(p.first_month for p in run.judged).start_time)
+        closed = pd.to_datetime(actions["closed_on"])
+        keep = open_ | (closed.ge(first) & closed.le(pd.Timestamp(run.as_of)))
+    scoped = actions[keep].copy()
+    scoped["overdue"] = (open_ & due.lt(pd.Timestamp(run.as_of)))[keep].astype(bool)
+    return scoped.sort_values(["partner_id", "action_id"], ignore_index=True)
+
+
+def scope_changes_in_scope(
+    changes: pd.DataFrame, catalog: Catalog, run: RunSpec, terms: KpiTerms
+) -> pd.DataFrame:
+    """Scope changes of the run + moved_targets (the versions and objectives citing each).
+
+    Quarterly: decided in the quarter or still pending; nightly: pending or decided in the
+    last 90 days up to as_of.
+    """
+    decided = pd.to_datetime(changes["decision_date"])
+    as_of = pd.Timestamp(run.as_of)
+    if run.kind == "quarterly":
+        since = pd.Timestamp(min(p.first_month for p in run.judged).start_time)
+    else:
+        since = as_of - timedelta(days=RECENT_DECISION_DAYS)
+    keep = changes["status"].isin(PENDING_CHANGES) | (decided.ge(since) & decided.le(as_of))
+    scoped = changes[keep].copy()
+    scoped["moved_targets"] = [
+        moved_targets(change, catalog, terms) for change in scoped["change_id"]
+    ]
+    return scoped.sort_values(["partner_id", "change_id"], ignore_index=True)
+
+
+def moved_targets(change_id: str, catalog: Catalog, terms: KpiTerms) -> str:
+    """``Service level (80/20): expected 85.0%, minimum 80.0% from 2026-08; OBJ-2 '…'``."""
+    parts = []
+    levels = catalog.service_levels[catalog.service_levels["change"] == change_id]
+    for level in levels.to_dict("records"):
+        kpi, partner = level["kpi_id"], level["partner_id"]
+        start = pd.Timestamp(level["effective_from"])
+        applies = parse_month(f"{start:%Y-%m}") + (0 if start.day == 1 else 1)
+        parts.append(
+            f"{terms.name(kpi)}: expected {terms.value(kpi, level['expected'], partner)}, "
+            f"minimum {terms.value(kpi, level['minimum'], partner)}, credit "
+            f"{level['credit_pct']:g}% from {applies}"
+        )
+    objectives = catalog.objectives[catalog.objectives["change"] == change_id]
+    for objective in objectives.to_dict("records"):
+        parts.append(f"objective {objective['objective_id']} '{objective['title']}'")
+    return "; ".join(parts)
+
+
+def comments_in_scope(comments: pd.DataFrame, run: RunSpec) -> pd.DataFrame:
+    """Comments on months up to the run's last month, by partner, KPI and month."""
+    kept = comments[comments["period"].astype(str) <= str(_last_month(run))]
+    return kept.sort_values(["partner_id", "kpi_id", "period"], kind="stable", ignore_index=True)
+
+
+def order_rows(frame: pd.DataFrame, run: RunSpec) -> pd.DataFrame:
+    """Rows by partner, KPI and period in time order (rows without partner or KPI last);
+    deviations within a period by the kind order of SPEC §3's table."""
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    ranks = _period_ranks(frame["period"], run)
+    keys = pd.DataFrame(
+        {
+            "partner": frame["partner_id"].astype(object).fillna("\uffff").astype(str),
+            "kpi": frame["kpi_id"].astype(object).fillna("\uffff").astype(str),
+            "period_rank": frame["period"].map(ranks).astype("int64"),
+            "period": frame["period"].astype(str),
+        },
+        index=frame.index,
+    )
+    columns = ["partner", "kpi", "period_rank", "period"]
+    if "kind" in frame.columns:
+        keys["kind"] = frame["kind"].map({k: i for i, k in enumerate(SEVERITY)})
+        keys["objective"] = frame["objective_id"].astype(object).fillna("").astype(str)
+        columns += ["kind", "objective"]
+    order = keys.sort_values(columns, kind="stable").index
+    return frame.loc[order].reset_index(drop=True)
+
+
+def _period_ranks(labels: pd.Series, run: RunSpec) -> dict[object, int]:
+    """Time order of each label: its last month, then month < quarter < day (as_of) label."""
+    known = {p.label: p.months[-1].ordinal * 4 + (p.kind == "quarter") for p in run.periods}
+    ranks: dict[object, int] = {}
+    for label in labels.dropna().unique():
+        text = str(label)
+        if text in known:
+            ranks[label] = known[text]
+        elif re.fullmatch(r"\d{4}-\d{2}", text):
+            ranks[label] = parse_month(text).ordinal * 4
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            ranks[label] = parse_month(text[:7]).ordinal * 4 + 2
+        else:
+            ranks[label] = 2**40
+    return ranks
