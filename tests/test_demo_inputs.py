@@ -201,3 +201,10 @@ def test_generator_reproduces_the_committed_demo_files_byte_for_byte(
     assert len(generated) == 23
     for relative in generated:
         assert (tmp_path / relative).read_bytes() == (INPUTS / relative).read_bytes(), relative
+
+
+def test_docs_inputs_page_holds_the_generator_feature_table() -> None:
+    source = (ROOT / "scripts/make_demo.py").read_text("utf-8")
+    table = source[source.index('Demo "today"') : source.index("Surveys: surveys/")]
+    assert "quarter ratio vs mean" in table
+    assert table in (ROOT / "docs/inputs.md").read_text("utf-8")
