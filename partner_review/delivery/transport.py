@@ -158,7 +158,7 @@ def write_outbox(msg: EmailMessage, outbox: Path) -> Path:
     outbox.mkdir(parents=True, exist_ok=True)
     stem = _UNSAFE_NAME.sub("_", str(msg["X-Partner-Review-Run"] or "message"))
     to = msg["To"].addresses[0].addr_spec if msg["To"] else "unknown"
-    ident = re.sub(r"[^0-9a-f]", "", str(msg["Message-ID"]))[:12]
+    ident = re.sub(r"[^0-9a-f]", "", str(msg["Message-ID"]).split("@")[0])[:12]
     path = outbox / f"{stem}_{_UNSAFE_NAME.sub('_', to)}_{ident}.eml"
     temp = path.with_suffix(".eml.tmp")
     temp.write_bytes(msg.as_bytes(policy=policy.SMTP))

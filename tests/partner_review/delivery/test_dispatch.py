@@ -338,3 +338,28 @@ def test_outcome_paths_are_relative_names_only(tmp_path, kit, pdf_bytes, setting
 
     assert all("/" not in name for o in report.outcomes for name in o.attachments)
     assert not any(str(Path(tmp_path)) in json.dumps(asdict(o)) for o in report.outcomes)
+
+
+def test_hostile_partner_name_cannot_inject_headers_or_markup(
+    tmp_path, kit, pdf_bytes, settings, outputs, smtp_server, mailbox
+):
+    import dataclasses
+
+    evil = "Evil\r\nBcc: victim@evil.example\r\n\r\n<script>alert(1)</script>"
+    partner = settings.partners["OUTOKIA-CX"].model_copy(update={"name": evil})
+    hostile = dataclasses.replace(settings, partners={**settings.partners, "OUTOKIA-CX": partner})
+    run = _nightly(tmp_path, kit, pdf_bytes["a"], [kit.BREACH])
+
+    report = deliver_run(run, "nightly", "2026-11-27", hostile, outputs, {}, env=smtp_server)
+
+    assert [o.status for o in report.outcomes] == ["sent", "sent"]
+    assert [rcpts for rcpts, _ in mailbox.messages] == [[CLAIRE], [JAMES]]
+    james = mailbox.to(JAMES)[0]
+    assert james["Bcc"] is None
+    assert james["Subject"] == (
+        "[Partner Review] Nightly 2026-11-27 — Evil Bcc: victim@evil.example "
+        "<script>alert(1)</script>: 1 breach"
+    )
+    html = james.get_body(("html",)).get_content()
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
