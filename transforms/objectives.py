@@ -200,8 +200,11 @@ def assess_objectives(
 
 
 def _empty_assessed() -> pd.DataFrame:
-    frame = pd.DataFrame({column: pd.Series(dtype=object) for column in ASSESSED_COLUMNS})
-    return frame.astype({"behind": bool, "forecast_misses": bool})
+    numbers = [*CSV_COLUMNS[3:9], "tolerance_pct"]
+    dtypes: dict[str, Any] = {c: "float64" for c in numbers}
+    dtypes |= {"behind": "bool", "forecast_misses": "bool"}
+    dtypes |= {"start": "datetime64[us]", "deadline": "datetime64[us]"}
+    return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, str)) for c in ASSESSED_COLUMNS})
 
 
 def objective_glide_path(assessed: pd.DataFrame | pd.Series, monthly: pd.DataFrame) -> pd.DataFrame:

@@ -181,8 +181,11 @@ def assess_signals(
     return signals.sort_values(order)[SIGNAL_COLUMNS].reset_index(drop=True), limits
 
 
+_DTYPES = {"concern": bool, "points": int, "value": float, "cl": float, "lcl": float, "ucl": float}
+
+
 def _empty(columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
+    return pd.DataFrame({c: pd.Series(dtype=_DTYPES.get(c, str)) for c in columns})
 
 
 def _signal_message(row: Mapping[Any, Any]) -> str:

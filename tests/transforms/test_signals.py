@@ -308,17 +308,31 @@ def _reference(values: list[int], window: int, min_points: int) -> set[tuple[str
 
 @settings(max_examples=80, deadline=None)
 @given(
-    values=st.lists(st.integers(0, 12), min_size=2, max_size=30),
+    series=st.lists(
+        st.tuples(st.integers(0, 4), st.integers(1, 3), st.integers(0, 5).map(lambda i: i == 0)),
+        min_size=2,
+        max_size=30,
+    ),
+    last=st.integers(0, 30),
     window=st.integers(2, 24),
     min_points=st.integers(2, 10),
 )
 def test_signals_match_exact_arithmetic_and_a_point_at_a_limit_is_never_outside(
-    values: list[int], window: int, min_points: int
+    series: list[tuple[int, int, bool]], last: int, window: int, min_points: int
 ) -> None:
-    monthly = _monthly([float(v) for v in values])
+    """Random values, gaps of 1–3 months and insufficient-volume months, ending at E with
+    a latest value from a wider range (so that points beyond the limits are common)."""
+    series = [*series[:-1], (last, 1, series[-1][2])]
+    months, month = [], E
+    for _, step, _ in reversed(series):
+        months.insert(0, str(month))
+        month -= step
+    low = tuple(m for m, (_, _, insufficient) in zip(months, series, strict=True) if insufficient)
+    monthly = _monthly([float(v) for v, _, _ in series], months=months, low=low)
     signals, limits = assess_signals(monthly, KPIS, E, window, min_points)
-    assert set(zip(signals.signal, signals.direction, strict=True)) == _reference(
-        values, window, min_points
-    )
+    kept = [v for v, _, insufficient in series if not insufficient]
+    assessed = not series[-1][2] and min(len(kept), window) >= min_points
+    expected = _reference(kept, window, min_points) if assessed else set()
+    assert set(zip(signals.signal, signals.direction, strict=True)) == expected
+    assert len(limits) == (1 if assessed else 0)
     assert (limits["points"] <= window).all()
-    assert len(limits) == (1 if min(len(values), window) >= min_points else 0)
