@@ -5,7 +5,7 @@ returned as ``<svg>`` markup to inline in the HTML, so browser and PDF show
 the same drawing and nothing is ever fetched. Text is written as SVG text in
 DejaVu Sans (``svg.fonttype: none``): far smaller and faster than glyph paths,
 and the PDF embeds the same font as the rest of the report. Element ids are
-salted with the chart's key, so several charts in one page never share an id,
+prefixed with the chart's key, so several charts in one page never share an id,
 and the output is byte-for-byte stable between runs (report fingerprints).
 
 Status is carried by marker shape as well as colour (● met, ▲ at risk,
@@ -14,6 +14,7 @@ Status is carried by marker shape as well as colour (● met, ▲ at risk,
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import threading
@@ -57,8 +58,10 @@ _RC = {
     "svg.image_inline": True,
 }
 _SIZE = (3.6, 1.9)  # inches: two charts side by side on A4 portrait
-_MARGINS = {"left": 0.14, "right": 0.98, "top": 0.84, "bottom": 0.16}
+_MARGINS = {"left": 0.14, "right": 0.94, "top": 0.95, "bottom": 0.16}
 _SVG_HEADER = re.compile(r"^.*?(?=<svg)", re.S)
+_ID = re.compile(r'\b(id)="([^"]+)"')
+_REF = re.compile(r'(url\(|href=")#([^)"]+)')
 _SIZE_ATTRS = re.compile(r'<svg([^>]*?) width="[^"]*" height="[^"]*"')
 
 
@@ -115,7 +118,7 @@ def trend_svg(
         _x_axis(axes, [p.label for p in points])
         if tick is not None:
             axes.yaxis.set_major_formatter(tick)
-        return _to_svg(figure)
+        return _to_svg(figure, key)
 
 
 def glide_svg(
@@ -161,15 +164,15 @@ def glide_svg(
         _x_axis(axes, [p.label for p in points])
         if tick is not None:
             axes.yaxis.set_major_formatter(tick)
-        return _to_svg(figure)
+        return _to_svg(figure, key)
 
 
 _CANVAS = threading.local()
 
 
 def _rc(key: str) -> Any:
-    """The chart style, with ids salted by the chart's key (unique and stable)."""
-    return {**_RC, "svg.hashsalt": key}
+    """The chart style; a fixed salt keeps the SVG identical between runs."""
+    return {**_RC, "svg.hashsalt": "partner-review"}
 
 
 def _figure() -> tuple[Figure, Any]:
@@ -255,9 +258,17 @@ def _x_axis(axes: Any, labels: list[str]) -> None:
     axes.set_xlim(-0.5, len(labels) - 0.5)
 
 
-def _to_svg(figure: Figure) -> str:
+def _to_svg(figure: Figure, key: str) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = _SVG_HEADER.sub("", buffer.getvalue(), count=1)
     # Fixed pt sizes would overflow a 390 px screen: scale with the container instead.
-    return _SIZE_ATTRS.sub(r'<svg\1 class="chart"', text, count=1)
+    text = _SIZE_ATTRS.sub(r'<svg\1 class="chart"', text, count=1)
+    return _scoped_ids(text, key)
+
+
+def _scoped_ids(svg: str, key: str) -> str:
+    """Every id and reference prefixed with the chart's key, so charts on a page never clash."""
+    prefix = "c" + hashlib.sha256(key.encode()).hexdigest()[:8] + "-"
+    svg = _ID.sub(lambda m: f'{m[1]}="{prefix}{m[2]}"', svg)
+    return _REF.sub(lambda m: f"{m[1]}#{prefix}{m[2]}", svg)
