@@ -38,9 +38,9 @@ def test_glide_chart_draws_glide_path_actuals_and_forecast() -> None:
     assert svg.count("<path") >= 4
 
 
-def test_a_chart_renders_in_under_150_ms_even_on_a_busy_machine() -> None:
+def test_a_chart_costs_under_100_ms_of_cpu() -> None:
     trend_svg("warm", POINTS, None)
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: other engineers' jobs share the machine
     for i in range(10):
         trend_svg(f"t{i}", POINTS, Limits(75.0, 65.0, 85.0))
-    assert (time.perf_counter() - start) / 10 < 0.15  # ~35 ms on an idle core
+    assert (time.process_time() - start) / 10 < 0.1  # ~35 ms on an idle core
