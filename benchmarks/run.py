@@ -37,7 +37,7 @@ from typing import Any
 from benchmarks import report
 from benchmarks.floor import render_floor
 from benchmarks.measure import Measured, child_env, run_measured, stage_figures
-from benchmarks.synth import SEED, SIZES, SUMMARY_FILE, generate_inputs
+from benchmarks.synth import GENERATOR_VERSION, SEED, SIZES, SUMMARY_FILE, generate_inputs
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -60,7 +60,8 @@ class Bench:
         stamp = folder / SUMMARY_FILE
         if stamp.is_file():
             summary: dict[str, Any] = json.loads(stamp.read_text())
-            if summary.get("size") == size and summary.get("seed") == SEED:
+            wanted = {"size": size, "seed": SEED, "version": GENERATOR_VERSION}
+            if all(summary.get(k) == v for k, v in wanted.items()):
                 return folder, summary
         shutil.rmtree(folder, ignore_errors=True)
         _say(f"generating inputs {size} in {folder}")

@@ -44,6 +44,7 @@ END_MONTH = pd.Period("2026-09", freq="M")
 QUARTER = "2026-Q3"
 AS_OF = date(2026, 9, 30)
 SUMMARY_FILE = ".synth.json"
+GENERATOR_VERSION = 2  # bump when the same seed would write different files
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class SynthSummary:
 
     size: str
     seed: int
+    version: int
     partners: int
     kpis: int
     months: int
@@ -93,7 +95,9 @@ def generate_inputs(size: str | SizeSpec, target: Path, seed: int = SEED) -> Syn
     months = pd.period_range(end=END_MONTH, periods=spec.months, freq="M")
     partners = Partners.draw(rng, spec.partners)
     goodness = monthly_goodness(rng, spec.partners, len(kpis), len(months))
-    summary = SynthSummary(spec.name, seed, spec.partners, len(kpis), len(months))
+    summary = SynthSummary(
+        spec.name, seed, GENERATOR_VERSION, spec.partners, len(kpis), len(months)
+    )
     (target / "observations").mkdir()
     (target / "surveys").mkdir()
     for k, kpi in enumerate(kpis):

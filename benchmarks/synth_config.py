@@ -62,7 +62,7 @@ def write_configuration(
             target / "partners" / f"{pid}.yaml", partner_document(i, kpis, partners, months, values)
         )
         written.append(f"partners/{pid}.yaml")
-    scope_changes(partners, months).to_csv(target / "scope_changes.csv", index=False)
+    scope_changes(partners, kpis, months).to_csv(target / "scope_changes.csv", index=False)
     actions(partners, kpis, as_of).to_csv(target / "actions.csv", index=False)
     comments(partners, kpis, months).to_csv(target / "comments.csv", index=False)
     return [*written, "scope_changes.csv", "actions.csv", "comments.csv"]
@@ -229,8 +229,11 @@ def _change_day(months: pd.PeriodIndex) -> date:
     return (months[-1] - 5).start_time.date() + timedelta(days=14)
 
 
-def scope_changes(partners: Partners, months: pd.PeriodIndex) -> pd.DataFrame:
+def scope_changes(
+    partners: Partners, kpis: tuple[KpiSpec, ...], months: pd.PeriodIndex
+) -> pd.DataFrame:
     """An implemented change for every tenth partner, and a proposal for every seventh."""
+    kpi_ids = {k.id for k in kpis}
     rows = []
     effective = _change_day(months)
     for i, pid in enumerate(partners.ids):
@@ -265,7 +268,7 @@ def scope_changes(partners: Partners, months: pd.PeriodIndex) -> pd.DataFrame:
                     None,
                     2500,
                     2,
-                    "service_level;average_handling_time",
+                    ";".join(k for k in ("service_level", "average_handling_time") if k in kpi_ids),
                     "To be assessed",
                     None,
                 ]
