@@ -11,6 +11,8 @@ import math
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from transforms.objectives import assess_objectives, objective_deviations, objective_glide_path
 from transforms.schemas import KpiCatalog, ObjectiveCatalog, ObjectivesCsv
@@ -194,6 +196,19 @@ def test_higher_is_better_on_track_when_rising_fast_enough() -> None:
     assert row["status"] == "on_track"
 
 
+def test_behind_only_when_progress_is_strictly_below_expected_minus_tolerance() -> None:
+    # 1 January to 2 March is 60 days; end of January is day 30: expected exactly 50 %
+    fields = {**SL, "baseline_value": 0.0, "target_value": 10.0}
+    fields |= {"deadline": pd.Timestamp("2026-03-02"), "tolerance_pct": 10.0}
+    at_threshold = _assess("2026-01", _monthly({"2026-01": 4.0}, kpi_id="sl"), **fields)
+    assert at_threshold["expected_pct"] == 50.0
+    assert at_threshold["progress_pct"] == 40.0  # exactly 50 − 10: not behind
+    assert at_threshold["status"] == "on_track"
+    below = _assess("2026-01", _monthly({"2026-01": 3.9}, kpi_id="sl"), **fields)
+    assert bool(below["behind"])
+    assert below["status"] == "off_track"  # behind, one point: no forecast
+
+
 # --- baselines, targets and expected progress ---------------------------------------------
 
 
@@ -368,3 +383,35 @@ def test_on_track_achieved_no_data_and_not_started_raise_no_deviation() -> None:
             "severity",
             "message",
         ]
+
+
+# --- property ---------------------------------------------------------------------------------
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    baseline=st.integers(-50, 50),
+    target=st.integers(-50, 50),
+    values=st.lists(st.one_of(st.none(), st.integers(-60, 60)), min_size=1, max_size=14),
+    month=st.integers(0, 13),
+)
+def test_mirroring_values_and_direction_keeps_the_status(
+    baseline: int, target: int, values: list[int | None], month: int
+) -> None:
+    """A lower_is_better objective and its mirror image (every number negated, the KPI
+    higher_is_better) always share status, progress and behind."""
+    months = [str(pd.Period("2025-12", "M") + i) for i in range(len(values))]
+    e = str(pd.Period("2025-12", "M") + month)
+
+    def run(sign: int, kpi_id: str) -> pd.Series:
+        series = {m: float(sign * v) for m, v in zip(months, values, strict=True) if v is not None}
+        fields = {"kpi_id": kpi_id, "baseline_value": float(sign * baseline)}
+        return _assess(
+            e, _monthly(series, kpi_id=kpi_id), target_value=float(sign * target), **fields
+        )
+
+    lower, higher = run(1, "cpc"), run(-1, "sl")
+    assert lower["status"] == higher["status"]
+    assert lower["behind"] == higher["behind"]
+    assert lower["progress_pct"] == pytest.approx(higher["progress_pct"], nan_ok=True)
+    assert lower["forecast"] == pytest.approx(-higher["forecast"], nan_ok=True)
