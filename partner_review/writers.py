@@ -6,8 +6,9 @@ as the same float, without exponent: ``0.1``, ``0.00001``, ``1680.0000000000002`
 numbers without ``.0``), empty for null, booleans ``true``/``false``; a text cell a
 spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or
 carriage return, and not a number) gets a leading ``'``. Rows are sorted by partner, KPI
-and period (time order). Each file is written under a temporary name in the same folder,
-then renamed.
+and period (time order). Lines end with CRLF (RFC 4180), so a cell
+holding a carriage return is quoted. Each file is written under a temporary name in the
+same folder, then renamed.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def write_csv(table: pd.DataFrame, path: Path) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out, lineterminator="\n")
+            writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180: quotes any CR or LF
             writer.writerow([neutralise(str(c)) for c in table.columns])
             for row in table.itertuples(index=False, name=None):
                 writer.writerow([f(v) for f, v in zip(formatters, row, strict=True)])

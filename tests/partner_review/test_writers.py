@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 import csv
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.errors
 import pytest
+from hypothesis import HealthCheck, given, settings
 
-from partner_review.writers import format_number, neutralise, write_tables
+from partner_review.writers import csv_table, format_number, neutralise, write_csv, write_tables
 from transforms import schemas
 from transforms.model import ReviewModel, SourceData
 from transforms.periods import parse_quarter, quarterly_run
@@ -236,3 +238,26 @@ def test_a_table_outside_its_schema_is_refused(tmp_path: Path) -> None:
     with pytest.raises(pandera.errors.SchemaError):
         write_tables(model(scorecard=bad), tmp_path)
     assert not (tmp_path / "scorecard.csv").exists()
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(schemas.CreditsCsv.strategy(size=4))
+def test_any_schema_valid_credits_table_reads_back_exactly(frame: pd.DataFrame) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "credits.csv"
+        write_csv(csv_table(frame, schemas.CreditsCsv), path)
+        rows = read(path)[1:]
+    assert len(rows) == len(frame)
+    for cells, record in zip(rows, frame.to_dict("records"), strict=True):
+        for cell, (column, value) in zip(cells, record.items(), strict=True):
+            if column in ("credit_pct", "credit_amount"):
+                assert "e" not in cell.lower() and float(cell) == value
+            elif column == "capped":
+                assert cell == ("true" if value else "false")
+            else:
+                assert cell == neutralise(value)
+                assert cell == value or (cell == "'" + value and value[:1] in "=+-@\t\r")
