@@ -28,7 +28,8 @@ DeviationKey = tuple[str, str, str]
 TOP_DEVIATIONS = 10
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 _SCORE_KINDS = frozenset({"sla_breach", "sla_at_risk", "insufficient_volume"})
-_SCORE_STATUSES = ("breach", "at_risk", "met", "insufficient_volume", "no_data", "no_target")
+# no_target is left out of the one-line summary: a KPI without a service level is not news
+_SCORE_STATUSES = ("breach", "at_risk", "met", "insufficient_volume", "no_data")
 
 
 @dataclass(frozen=True)
@@ -186,9 +187,7 @@ def _partner_lines(
             r.status for r in tables.scorecard if r.partner_id == pid and r.period == period
         )
         parts = [
-            text(f"sc_{s}", route.language, n=_integer(statuses[s], route.language))
-            for s in _SCORE_STATUSES
-            if statuses[s]
+            _status_count(s, statuses[s], route.language) for s in _SCORE_STATUSES if statuses[s]
         ]
         summary = ", ".join(parts) if parts else text("no_rows", route.language)
         lines.append(
@@ -204,6 +203,12 @@ def _partner_lines(
             }
         )
     return lines
+
+
+def _status_count(status: str, n: int, lang: str) -> str:
+    if status == "met":
+        return counted("sc_met", n, lang, _integer(n, lang))
+    return text(f"sc_{status}", lang, n=_integer(n, lang))
 
 
 def _deviation_line(

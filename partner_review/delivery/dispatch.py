@@ -6,6 +6,10 @@ deviation set as last sent: nothing to say), ``duplicate`` (this content was
 already delivered for this run), ``failed`` (refused or unreachable after the
 retries), ``skipped_no_send`` (``--no-email``).
 
+``resend`` sends again what the ledger says was delivered; it does not wake an
+on-change stakeholder whose deviation set is unchanged (there is nothing new
+to tell them, and nothing was sent to resend).
+
 A report that failed to render, or whose PDF is missing or empty, is never
 attached: the email goes out with a note naming it, and the outcome lists it
 under ``missing`` so the run reports who did not get what.

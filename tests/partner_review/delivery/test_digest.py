@@ -119,3 +119,27 @@ def test_top_deviations_are_worst_first_and_capped_at_ten(settings, kit):
     assert len(view["top"]) == 10
     assert view["top"][0]["severity"] == "critical"
     assert view["more"] == "… et 2 autres dans le rapport joint."
+
+
+def test_partner_lines_count_statuses_of_the_headline_period(settings, kit):
+    claire = plan_routes(settings, "quarterly")[0]
+    scorecard = (
+        ["OUTOKIA-CX", "service_level", "2026-Q3", "74", "80", "75", "breach", "", "", "3"],
+        ["OUTOKIA-CX", "average_handling_time", "2026-Q3", "350", "360", "420", "met", "", "", "3"],
+        ["OUTOKIA-CX", "cost_per_contact", "2026-Q3", "4.1", "", "", "no_target", "", "", "3"],
+        ["OUTOKIA-CX", "service_level", "2026-09", "70", "80", "75", "breach", "", "", "1"],
+        ["NORDIC-HELP", "service_level", "2026-Q3", "", "85", "80", "no_target", "", "", "0"],
+    )
+    from partner_review.delivery.tables import ScoreRow
+
+    rows = tuple(
+        ScoreRow(r[0], r[1], r[2], float(r[3]) if r[3] else None, None, None, r[6])
+        for r in scorecard
+    )
+
+    view = compose_view(settings, claire, "quarterly", "2026-Q3", RunTables((), rows), None, [])
+
+    assert [(p["name"], p["summary"], p["worst"]) for p in view["partners"]] == [
+        ("Nordic Helpdesk", "aucun niveau de service évalué", ""),
+        ("Outokia Customer Care", "1 en manquement, 1 atteint", "breach"),
+    ]
