@@ -159,7 +159,7 @@ def _deliver_route(
     updated = bool(delivered) and digest not in delivered
     subject = subject_line(ctx.settings, route, ctx.kind, ctx.label, tables, updated)
     sender = ctx.settings.config.delivery.sender
-    ident = message_id(ctx.kind, ctx.label, route.email, digest, sender)
+    ident = message_id(ctx.kind, ctx.label, route.email, digest, sender, delivered[digest])
     outcome = DeliveryOutcome(
         route.email, subject, [a.name for a in attachments], "", ident, digest, missing=missing
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -81,15 +82,15 @@ class Ledger:
         with closing(sqlite3.connect(self.path, timeout=30)) as conn, conn:
             yield conn
 
-    def delivered_hashes(self, run_kind: str, run_label: str, recipient: str) -> set[str]:
-        """Content hashes already delivered to ``recipient`` for this run."""
+    def delivered_hashes(self, run_kind: str, run_label: str, recipient: str) -> Counter[str]:
+        """How many times each content hash was delivered to ``recipient`` for this run."""
         with self._connect() as conn:
             rows = conn.execute(
                 "SELECT content_hash FROM deliveries WHERE run_kind = ? AND run_label = ? "
                 "AND lower(recipient) = lower(?) AND outcome IN (?, ?)",
                 (run_kind, run_label, recipient, *DELIVERED),
             ).fetchall()
-        return {row[0] for row in rows if row[0]}
+        return Counter(row[0] for row in rows if row[0])
 
     def previous_set(self, recipient: str, before_label: str) -> frozenset[DeviationKey] | None:
         """The deviation set of the latest nightly before ``before_label`` sent to ``recipient``."""

@@ -88,9 +88,18 @@ def sender_domain(sender: str) -> str:
     return address.rsplit("@", 1)[1] if "@" in address else "partner-review.invalid"
 
 
-def message_id(kind: str, label: str, recipient: str, content: str, sender: str) -> str:
-    """``<hash@sender-domain>``: the same run, recipient and content give the same id."""
+def message_id(
+    kind: str, label: str, recipient: str, content: str, sender: str, resend: int = 0
+) -> str:
+    """``<hash@sender-domain>``: the same run, recipient and content give the same id.
+
+    The n-th forced resend of the same content gets an id of its own (still
+    derived, so stable): mail services drop a message whose Message-ID they
+    already delivered, which would make ``--resend`` silently do nothing.
+    """
     key = f"{kind}\0{label}\0{recipient.lower()}\0{content}".encode()
+    if resend:
+        key += f"\0resend {resend}".encode()
     return f"<{hashlib.sha256(key).hexdigest()[:40]}@{sender_domain(sender)}>"
 
 

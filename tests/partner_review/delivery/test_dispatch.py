@@ -143,7 +143,10 @@ def test_resend_sends_the_same_content_again_without_updated(
     assert mailbox.to(AINO)[1]["Subject"] == (
         "[Partner Review] QBR 2026-Q3 — Outokia Customer Care: 1 breach"
     )
-    assert [o.message_id for o in again.outcomes] == [o.message_id for o in first.outcomes]
+    # a resend needs a Message-ID of its own, or mail services drop it as already seen
+    ids, first_ids = [o.message_id for o in again.outcomes], [o.message_id for o in first.outcomes]
+    assert all(a != b for a, b in zip(ids, first_ids, strict=True))
+    assert mailbox.to(AINO)[1]["Message-ID"] == again.outcomes[2].message_id
 
 
 def test_quarterly_attaches_the_pack_of_each_partner_followed(
@@ -260,7 +263,7 @@ def test_unreachable_server_fails_every_recipient_after_the_retries(
     assert [o.attempts for o in report.outcomes] == [3, 3]
     assert "ConnectionRefusedError" in (report.outcomes[0].error or "")
     # nothing delivered: the next run tries everyone again
-    assert Ledger(outputs.ledger).delivered_hashes("nightly", "2026-11-27", CLAIRE) == set()
+    assert Ledger(outputs.ledger).delivered_hashes("nightly", "2026-11-27", CLAIRE) == {}
 
 
 def test_failed_render_is_not_attached_and_the_email_says_so(

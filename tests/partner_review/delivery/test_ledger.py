@@ -19,12 +19,13 @@ def test_only_sent_and_outbox_count_as_delivered(tmp_path: Path):
         ("sent", "h1"),
         ("outbox", "h2"),
         ("duplicate", "h3"),
+        ("sent", "h1"),
     ):
         ledger.record(_entry(outcome, content))
 
-    assert ledger.delivered_hashes("quarterly", "2026-Q3", "A@acme.example") == {"h1", "h2"}
-    assert ledger.delivered_hashes("quarterly", "2026-Q2", "a@acme.example") == set()
-    assert ledger.delivered_hashes("nightly", "2026-Q3", "a@acme.example") == set()
+    assert ledger.delivered_hashes("quarterly", "2026-Q3", "A@acme.example") == {"h1": 2, "h2": 1}
+    assert ledger.delivered_hashes("quarterly", "2026-Q2", "a@acme.example") == {}
+    assert ledger.delivered_hashes("nightly", "2026-Q3", "a@acme.example") == {}
 
 
 def test_each_record_is_committed_at_once(tmp_path: Path):

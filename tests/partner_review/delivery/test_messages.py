@@ -45,6 +45,9 @@ def test_message_id_is_stable_and_uses_the_sender_domain():
     assert one != message_id("nightly", "2026-11-27", "a@acme.example", "h2", sender)
     assert one != message_id("nightly", "2026-11-28", "a@acme.example", "h1", sender)
     assert one.startswith("<") and one.endswith("@acme.example>")
+    resent = message_id("nightly", "2026-11-27", "a@acme.example", "h1", sender, resend=1)
+    assert resent != one
+    assert resent == message_id("nightly", "2026-11-27", "a@acme.example", "h1", sender, 1)
 
 
 def test_header_injection_through_a_name_is_impossible():
