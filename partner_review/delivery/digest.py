@@ -7,18 +7,17 @@ content goes in: no clock, no file time, so the same run gives the same body.
 
 from __future__ import annotations
 
-import copy
-import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-from babel import Locale
-from babel.dates import format_date
-from babel.numbers import NumberPattern, format_currency, format_decimal
-
-from partner_review.config import Kpi
+from partner_review.delivery.formats import (
+    format_count,
+    format_run_date,
+    format_size,
+    format_value,
+    single_line,
+)
 from partner_review.delivery.routing import Route, RunKind
 from partner_review.delivery.tables import Deviation, RunTables, ScoreRow
 from partner_review.delivery.texts import counted, kind_label, text
@@ -26,7 +25,6 @@ from partner_review.settings import Settings
 
 DeviationKey = tuple[str, str, str]
 TOP_DEVIATIONS = 10
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 _SCORE_KINDS = frozenset({"sla_breach", "sla_at_risk", "insufficient_volume"})
 # no_target is left out of the one-line summary: a KPI without a service level is not news
 _SCORE_STATUSES = ("breach", "at_risk", "met", "insufficient_volume", "no_data")
@@ -54,11 +52,6 @@ class AttachmentNote:
     reason: str | None = None
 
 
-def single_line(value: str) -> str:
-    """``value`` with every line break and control character turned into one space."""
-    return " ".join(_CONTROL.sub(" ", value).split())
-
-
 def deviation_set(tables: RunTables) -> frozenset[DeviationKey]:
     """The (partner, KPI, kind) triples of the deviations, whatever their period."""
     return frozenset(d.key for d in tables.deviations)
@@ -79,9 +72,9 @@ def status_phrase(tables: RunTables, language: str) -> str:
     warnings = sum(d.severity == "warning" for d in tables.deviations)
     for key, n in (("status_breach", len(breaches)), ("status_critical", critical)):
         if n:
-            return counted(key, n, language, _integer(n, language))
+            return counted(key, n, language, format_count(n, language))
     if warnings:
-        return counted("status_warning", warnings, language, _integer(warnings, language))
+        return counted("status_warning", warnings, language, format_count(warnings, language))
     return text("status_clear", language)
 
 
@@ -90,7 +83,7 @@ def scope_label(route: Route, settings: Settings) -> str:
     if len(route.partner_ids) == 1:
         return single_line(settings.partners[route.partner_ids[0]].name)
     n = len(route.partner_ids)
-    return text("partners_n", route.language, n=_integer(n, route.language))
+    return text("partners_n", route.language, n=format_count(n, route.language))
 
 
 def subject_line(
@@ -126,7 +119,7 @@ def compose_view(
     lang = route.language
     scope = scope_label(route, settings)
     if kind == "nightly":
-        intro = text("intro_nightly", lang, date=_run_date(label, lang), scope=scope)
+        intro = text("intro_nightly", lang, date=format_run_date(label, lang), scope=scope)
     else:
         intro = text("intro_quarterly", lang, quarter=label, scope=scope)
     ranked = sorted(tables.deviations, key=Deviation.rank)
@@ -144,13 +137,13 @@ def compose_view(
         "top": [_deviation_line(settings, d, tables, lang) for d in ranked[:TOP_DEVIATIONS]],
         "none": text("none_deviation", lang) if not ranked else "",
         "more": (
-            text("more_deviations", lang, n=_integer(len(ranked) - TOP_DEVIATIONS, lang))
+            text("more_deviations", lang, n=format_count(len(ranked) - TOP_DEVIATIONS, lang))
             if len(ranked) > TOP_DEVIATIONS
             else ""
         ),
         "changes": _change_view(settings, changes, lang),
         "attached": [
-            f"{a.name} ({_size(a.size, lang)})" for a in attachments if a.size is not None
+            f"{a.name} ({format_size(a.size, lang)})" for a in attachments if a.size is not None
         ],
         "missing": [
             text("missing_attachment", lang, file=a.name, reason=single_line(a.reason or ""))
@@ -160,13 +153,6 @@ def compose_view(
         "nothing_attached": text("nothing_attached", lang),
         "footer": text("footer", lang, organisation=single_line(settings.config.organisation.name)),
     }
-
-
-def _run_date(label: str, lang: str) -> str:
-    try:
-        return format_date(date.fromisoformat(label), format="long", locale=lang)
-    except ValueError:
-        return label
 
 
 def _headline_period(kind: RunKind, label: str, rows: tuple[ScoreRow, ...]) -> str | None:
@@ -207,8 +193,8 @@ def _partner_lines(
 
 def _status_count(status: str, n: int, lang: str) -> str:
     if status == "met":
-        return counted("sc_met", n, lang, _integer(n, lang))
-    return text(f"sc_{status}", lang, n=_integer(n, lang))
+        return counted("sc_met", n, lang, format_count(n, lang))
+    return text(f"sc_{status}", lang, n=format_count(n, lang))
 
 
 def _deviation_line(
@@ -269,30 +255,3 @@ def _describe_key(settings: Settings, key: DeviationKey, lang: str) -> str:
     kpi = settings.kpis.get(kpi_id)
     where = [single_line(partner.name) if partner else pid, kpi.name.get(lang) if kpi else kpi_id]
     return f"{' — '.join(w for w in where if w)}{text('colon', lang)}{kind_label(kind, lang)}"
-
-
-def format_value(value: float, kpi: Kpi, currency: str, lang: str) -> str:
-    """A KPI value the way the stakeholder's locale writes it (``74,2 %``, ``4,80 €``)."""
-    locale = Locale.parse(lang)
-    if kpi.unit == "currency":
-        return format_currency(value, currency, locale=locale)
-    if kpi.unit == "percent":
-        return _with_decimals(locale.percent_formats[None], kpi.decimals).apply(value / 100, locale)
-    number = _with_decimals(locale.decimal_formats[None], kpi.decimals).apply(value, locale)
-    return number + {"seconds": " s", "hours": " h"}.get(kpi.unit, "")
-
-
-def _with_decimals(pattern: NumberPattern, decimals: int) -> NumberPattern:
-    fixed = copy.copy(pattern)
-    fixed.frac_prec = (decimals, decimals)
-    return fixed
-
-
-def _integer(n: int, lang: str) -> str:
-    return format_decimal(n, locale=lang)
-
-
-def _size(size: int | None, lang: str) -> str:
-    kilobytes = max(1, round((size or 0) / 1024))
-    unit = "Ko" if lang == "fr" else "KB"
-    return f"{format_decimal(kilobytes, locale=lang)} {unit}"

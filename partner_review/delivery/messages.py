@@ -27,7 +27,7 @@ from typing import Any
 import css_inline
 import jinja2
 
-from partner_review.delivery.digest import single_line
+from partner_review.delivery.formats import single_line
 from partner_review.paths import TEMPLATES_DIR
 
 EMAIL_TEMPLATES = TEMPLATES_DIR / "email"

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from partner_review.config import Stakeholder
-from partner_review.delivery.digest import single_line
+from partner_review.delivery.formats import single_line
 from partner_review.delivery.messages import build_message, message_id, render_bodies
 from partner_review.delivery.texts import text
 from partner_review.delivery.transport import SendError, SmtpSettings, deliver_message

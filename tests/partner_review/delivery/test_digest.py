@@ -7,8 +7,6 @@ import dataclasses
 from partner_review.delivery.digest import (
     compare_sets,
     compose_view,
-    format_value,
-    single_line,
     status_phrase,
     subject_line,
 )
@@ -63,10 +61,6 @@ def test_hostile_partner_name_stays_on_one_line_in_the_subject(settings, kit):
     )
 
 
-def test_single_line_removes_every_kind_of_line_break():
-    assert single_line("a\r\nb\nc\rd\x0be\u2028f\x00g  h") == "a b c d e f g h"
-
-
 def test_compare_sets_first_time_and_changes():
     a, b, c = ("P", "k1", "sla_breach"), ("P", "k2", "sla_at_risk"), ("Q", "k1", "spc_shift")
 
@@ -80,19 +74,6 @@ def test_compare_sets_first_time_and_changes():
     assert not same.any
     # an empty set on a first run still differs (nothing was ever sent)
     assert compare_sets(None, frozenset()).any
-
-
-def test_values_are_formatted_for_the_stakeholder_locale(settings):
-    sl = settings.kpi("service_level")
-    aht = settings.kpi("average_handling_time")
-    cost = settings.kpi("cost_per_contact")
-
-    assert format_value(74.24, sl, "EUR", "en") == "74.2%"
-    assert format_value(74.24, sl, "EUR", "fr") == "74,2\xa0%"
-    assert format_value(1380.4, aht, "EUR", "en") == "1,380 s"
-    assert format_value(1380.4, aht, "EUR", "fr") == "1\u202f380 s"
-    assert format_value(4.8, cost, "EUR", "fr") == "4,80\xa0€"
-    assert format_value(4.8, cost, "EUR", "en") == "€4.80"
 
 
 def test_nightly_intro_writes_the_date_in_the_stakeholder_language(settings, kit):
