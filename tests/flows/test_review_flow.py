@@ -1,0 +1,98 @@
+"""The real Prefect flows on the demo inputs: run folders, manifest, reruns, failures."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from flows.review import nightly_review, quarterly_review
+from flows.tasks import RunOutcome
+
+SPEC_FILES = {
+    "scorecard.csv": "partner_id,kpi_id,period,actual,expected,minimum,status,numerator,"
+    "denominator,rows",
+    "objectives.csv": "objective_id,partner_id,kpi_id,baseline,target,current,progress_pct,"
+    "expected_pct,forecast,status",
+    "deviations.csv": "partner_id,kpi_id,objective_id,period,kind,severity,message",
+    "credits.csv": "partner_id,kpi_id,period,credit_pct,credit_amount,currency,capped,earnback",
+    "rejected_rows.csv": "file,line,column,value,reason",
+}
+
+
+@pytest.fixture(autouse=True)
+def no_smtp(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("SMTP_"):
+            monkeypatch.delenv(name)
+
+
+def _outcome(state: object) -> RunOutcome:
+    result = state.result(raise_on_failure=False)  # type: ignore[attr-defined]
+    assert isinstance(result, RunOutcome), result
+    return result
+
+
+def test_quarterly_flow_publishes_a_complete_run_folder(demo_inputs: Path, tmp_path: Path) -> None:
+    outputs = tmp_path / "outputs"
+    state = quarterly_review(
+        quarter="2026-Q3", inputs=demo_inputs, outputs=outputs, workers=2, return_state=True
+    )
+    outcome = _outcome(state)
+    assert state.is_completed(), state.message
+    run_dir = outputs / "quarterly" / "2026-Q3"
+    for name, header in SPEC_FILES.items():
+        with (run_dir / name).open(encoding="utf-8") as handle:
+            assert next(csv.reader(handle)) == header.split(",")
+    partners = sorted(p.stem for p in (demo_inputs / "partners").glob("*.yaml"))
+    for pid in partners:
+        assert (run_dir / f"{pid}.pdf").stat().st_size > 1000
+        assert (run_dir / f"{pid}.html").is_file()
+        assert (run_dir / f"{pid}.fr.pdf").is_file()  # a stakeholder reads French
+    assert (run_dir / "portfolio.pdf").is_file()
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["run"]["quarter"] == "2026-Q3"
+    assert {"config.yaml", f"partners/{partners[0]}.yaml"} <= {
+        i["path"] for i in manifest["inputs"]
+    }
+    assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
+    assert manifest["status"] == "complete"
+    assert not [p for p in run_dir.parent.iterdir() if p.name.startswith(".")]
+    assert not (run_dir / ".work").exists()
+    emails = sorted((outputs / "outbox").glob("*.eml"))
+    assert emails and len(emails) == len([d for d in outcome.deliveries if d["status"] == "outbox"])
+    assert "2026-Q3" in (outputs / "index.html").read_text()
+
+    rerun = _outcome(
+        quarterly_review(
+            quarter="2026-Q3", inputs=demo_inputs, outputs=outputs, workers=2, return_state=True
+        )
+    )
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert all(r["reused"] for r in manifest["reports"]), "unchanged inputs must not re-render"
+    assert sorted((outputs / "outbox").glob("*.eml")) == emails, "nothing is sent twice"
+    assert {d["status"] for d in rerun.deliveries} <= {"duplicate", "unchanged"}
+
+
+def test_nightly_flow_with_failing_smtp_publishes_and_ends_failed(
+    demo_inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMTP_PORT", "9")  # discard port: nothing listens, connection refused
+    monkeypatch.setenv("SMTP_SECURITY", "none")
+    outputs = tmp_path / "outputs"
+    state = nightly_review(
+        as_of="2026-11-27", inputs=demo_inputs, outputs=outputs, workers=1, return_state=True
+    )
+    outcome = _outcome(state)
+    assert state.is_failed()
+    assert outcome.delivery_problems
+    run_dir = outputs / "nightly" / "2026-11-27"
+    assert (run_dir / "scorecard.csv").is_file()
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["status"] == "deliveries_failed"
+    assert {d["status"] for d in manifest["deliveries"]} == {"failed"}
+    assert "2026-11-27" in (outputs / "index.html").read_text()
