@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import pandas as pd
 
 from partner_review.settings import Settings
@@ -87,6 +89,6 @@ def build_catalog(settings: Settings) -> Catalog:
     )
 
 
-def _frame(model: type[schemas._Base], rows: list[dict[str, object]]) -> pd.DataFrame:
+def _frame(model: type[schemas._Base], rows: Sequence[Mapping[str, object]]) -> pd.DataFrame:
     columns = list(model.to_schema().columns)
     return model.validate(pd.DataFrame(rows, columns=columns))

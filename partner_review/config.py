@@ -120,6 +120,9 @@ class Kpi(_Strict):
         return 100.0 if self.aggregation in ("nps", "top2box") else self.scale
 
 
+_ALL_REPORTS: tuple[Literal["nightly", "quarterly"], ...] = ("nightly", "quarterly")
+
+
 class Stakeholder(_Strict):
     name: SingleLine
     email: str
@@ -127,7 +130,7 @@ class Stakeholder(_Strict):
     language: Language | None = None
     partners: list[str] = Field(default_factory=lambda: ["*"])
     reports: list[Literal["nightly", "quarterly"]] = Field(
-        default_factory=lambda: ["nightly", "quarterly"]
+        default_factory=lambda: list(_ALL_REPORTS)
     )
     nightly: Literal["always", "on_change"] = "always"
 

@@ -52,8 +52,8 @@ class RunLock:
                     ) from None
                 time.sleep(0.5)
         os.ftruncate(fd, 0)
-        holder = {"pid": os.getpid(), "started": datetime.now(UTC).isoformat(), "run": self.run}
-        os.write(fd, json.dumps(holder).encode())
+        record = {"pid": os.getpid(), "started": datetime.now(UTC).isoformat(), "run": self.run}
+        os.write(fd, json.dumps(record).encode())
         self._fd = fd
         return self
 

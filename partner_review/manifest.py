@@ -38,19 +38,19 @@ def input_entries(settings: Settings, files: pd.DataFrame) -> list[dict[str, Any
     """Every input file: the configuration files and each data file read."""
     paths = settings.inputs
     config_files = [paths.config, *sorted(paths.partners.glob("*.y*ml"))]
-    entries = [
+    entries: list[dict[str, Any]] = [
         {"path": paths.relative(p), "kind": "configuration", "sha256": sha256_file(p), "rows": None}
         for p in config_files
     ]
     entries += [
         {
-            "path": row.file,
-            "kind": row.kind,
-            "sha256": row.sha256,
-            "rows": int(row.rows),
-            "rejected": int(row.rejected),
+            "path": str(row["file"]),
+            "kind": str(row["kind"]),
+            "sha256": str(row["sha256"]),
+            "rows": int(row["rows"]),
+            "rejected": int(row["rejected"]),
         }
-        for row in files.itertuples(index=False)
+        for row in files.to_dict("records")
     ]
     return entries
 

@@ -66,7 +66,7 @@ def publish_folder(staging: Path, final: Path) -> None:
 
 def recover_run_folders(kind_root: Path) -> list[Path]:
     """Put back any run folder a killed publish left aside; returns the folders restored."""
-    restored = []
+    restored: list[Path] = []
     if not kind_root.is_dir():
         return restored
     for previous in kind_root.glob(f".*{_PREVIOUS}"):

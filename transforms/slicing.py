@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import fields, replace
+from typing import Any
 
 import pandas as pd
 
@@ -18,7 +19,7 @@ def _only(frame: pd.DataFrame, partner_id: str) -> pd.DataFrame:
 
 def model_for_partner(model: ReviewModel, partner_id: str) -> ReviewModel:
     """The model with every partner-keyed frame cut to one partner (other rows kept)."""
-    changes = {
+    changes: dict[str, Any] = {
         f.name: _only(getattr(model, f.name), partner_id)
         for f in fields(model)
         if isinstance(getattr(model, f.name), pd.DataFrame)
