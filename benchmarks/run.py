@@ -45,14 +45,34 @@ PROJECT = Path(__file__).resolve().parent.parent
 class Bench:
     """One benchmark session: where it writes, how many workers, what it measured."""
 
-    def __init__(self, out: Path, workers: int, send: bool, render_sample: int) -> None:
+    def __init__(self, out: Path, size: str, workers: int, send: bool, render_sample: int) -> None:
         self.out = out
+        self.size = size
+        self.started = datetime.now()
         self.workers = workers
         self.send = send
         self.render_sample = render_sample
         self.runs: dict[str, dict[str, Any]] = {}
         self.targets: list[report.Target] = []
         self.tables: list[str] = []
+
+    @property
+    def result_file(self) -> Path:
+        return self.out / f"{self.size}-{self.started:%Y%m%dT%H%M%S}.json"
+
+    def save(self) -> Path:
+        """Write the figures so far (after each step: a long run interrupted keeps them)."""
+        result = {
+            "size": self.size,
+            "started": self.started.isoformat(timespec="seconds"),
+            "machine": machine(),
+            "workers": self.workers,
+            "runs": self.runs,
+            "targets": [t.to_json() for t in self.targets],
+        }
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.result_file.write_text(json.dumps(result, indent=2, default=str))
+        return self.result_file
 
     def inputs(self, size: str) -> tuple[Path, dict[str, Any]]:
         """The size's generated inputs folder (made again unless it matches size and seed)."""
@@ -112,6 +132,7 @@ class Bench:
         self.tables.append(report.stage_table(title, figures))
         if measured.returncode != 0:
             _say(f"{name} exited {measured.returncode}; the end of its log:\n{_tail(measured)}")
+        self.save()
         return entry
 
     def compute(self, name: str, inputs: Path, quarter: str) -> dict[str, Any]:
@@ -152,6 +173,7 @@ class Bench:
         )
         if measured.returncode != 0:
             _say(f"{name} exited {measured.returncode}; the end of its log:\n{_tail(measured)}")
+        self.save()
         return entry
 
 
@@ -168,6 +190,7 @@ def full_benchmark(bench: Bench, size: str, skip_direct: bool) -> None:
         floor = render_floor(html, bench.workers)
         bench.runs["floor"] = asdict(floor)
         bench.targets.append(report.floor_target(quarterly["wall"], floor.wall))
+        bench.save()
     else:
         bench.targets.append(_failed("quarterly wall / render floor", 1.25))
     bench.targets.append(report.html_share_target(bench.runs["quarterly"]["report_times"]))
@@ -226,24 +249,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--render-sample", type=int, default=10, help="compute only: renders")
     args = parser.parse_args(argv)
     out = args.out.resolve()
-    bench = Bench(out, args.workers, not args.no_email, args.render_sample)
-    started = datetime.now()
+    bench = Bench(out, args.size, args.workers, not args.no_email, args.render_sample)
     if args.size == "L":
         scale_benchmark(bench, ["M", "L"])
     elif args.compute_only:
         scale_benchmark(bench, [args.size])
     else:
         full_benchmark(bench, args.size, args.skip_direct)
-    result = {
-        "size": args.size,
-        "started": started.isoformat(timespec="seconds"),
-        "machine": machine(),
-        "workers": args.workers,
-        "runs": bench.runs,
-        "targets": [t.to_json() for t in bench.targets],
-    }
-    target = out / f"{args.size}-{started:%Y%m%dT%H%M%S}.json"
-    target.write_text(json.dumps(result, indent=2, default=str))
+    target = bench.save()
     print("\n\n".join([*bench.tables, report.target_table(bench.targets)]))
     print(f"\nwritten: {target}")
     return 1 if any(t.passed is False for t in bench.targets) else 0
