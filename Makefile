@@ -18,13 +18,13 @@ test: $(STAMP) system-deps check-weasyprint lint
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check partner_review transforms flows tests benchmarks
-	$(BIN)/ruff check partner_review transforms flows tests benchmarks
+	$(BIN)/ruff format --check partner_review transforms flows tests benchmarks scripts
+	$(BIN)/ruff check partner_review transforms flows tests benchmarks scripts
 	$(BIN)/mypy partner_review transforms flows
 
 format: $(STAMP)
-	$(BIN)/ruff format partner_review transforms flows tests benchmarks
-	$(BIN)/ruff check --fix partner_review transforms flows tests benchmarks
+	$(BIN)/ruff format partner_review transforms flows tests benchmarks scripts
+	$(BIN)/ruff check --fix partner_review transforms flows tests benchmarks scripts
 
 bench: $(STAMP) check-weasyprint
 	$(BIN)/python -m benchmarks.run --size M

@@ -43,13 +43,12 @@ class _Stages:
 
 
 def run_compute(inputs: Path, outputs: Path, quarter: str, render_sample: int) -> dict[str, Any]:
-    from partner_review.writers import write_tables
-    from transforms.review import build_review
-
     from flows.review import plan_quarterly
     from partner_review.catalog import build_catalog
     from partner_review.ingest import load_sources
     from partner_review.settings import load_settings
+    from partner_review.writers import write_tables
+    from transforms.review import build_review
 
     stages = _Stages()
     settings = stages.time("settings", lambda: load_settings(inputs))
