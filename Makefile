@@ -9,9 +9,13 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
 .PHONY: run test lint format bench system-deps check-weasyprint clean
 
+# The demo's dates are pinned so that it reads the same whatever today's date.
+DEMO_AS_OF   ?= 2026-11-27
+DEMO_QUARTER ?= 2026-Q3
+
 run: $(STAMP) check-weasyprint
-	$(BIN)/partner-review run nightly --inputs inputs --outputs outputs
-	$(BIN)/partner-review run quarterly --inputs inputs --outputs outputs
+	$(BIN)/partner-review run nightly --as-of $(DEMO_AS_OF) --inputs inputs --outputs outputs
+	$(BIN)/partner-review run quarterly --quarter $(DEMO_QUARTER) --inputs inputs --outputs outputs
 	@echo "Reports: outputs/index.html   Emails: outputs/outbox/"
 
 test: $(STAMP) system-deps check-weasyprint lint

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+import subprocess
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from partner_review import __version__
-from partner_review.paths import MANIFEST_JSON
+from partner_review.paths import MANIFEST_JSON, PROJECT_ROOT
 from partner_review.runfolder import atomic_write_text
 from partner_review.settings import Settings
 from transforms.periods import RunSpec
@@ -55,8 +56,28 @@ def input_entries(settings: Settings, files: pd.DataFrame) -> list[dict[str, Any
     return entries
 
 
+def git_commit() -> str | None:
+    """The project's git commit when it runs from a checkout (None otherwise)."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = done.stdout.strip()
+    return commit if done.returncode == 0 and len(commit) == 40 else None
+
+
 def versions() -> dict[str, str]:
     found = {"partner-review": __version__, "python": platform.python_version()}
+    commit = git_commit()
+    if commit:
+        found["git_commit"] = commit
     for name in _VERSIONED:
         try:
             found[name] = metadata.version(name)
