@@ -77,7 +77,7 @@ def test_html_body_has_inline_css_and_no_svg_script_or_style(
     assert "74.2% (expected 80.0%)" in text
     assert "OUTOKIA-CX.pdf" in text
     # the status line is the last complete month (2026-10), not the month to date (2026-11)
-    assert "- Outokia Customer Care (2026-10): 1 breached, 1 at risk\n" in text
+    assert "- Outokia Customer Care (2026-10): 1 breached, 1 at risk" in text.splitlines()
     # James follows OUTOKIA-CX only: Nordic's deviation is not his business
     assert "Nordic" not in text
 
