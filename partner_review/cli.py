@@ -210,13 +210,33 @@ def _report(state: Any) -> int:
         print(f"error: the run ended {state.type.value}: {state.message}", file=sys.stderr)
         return 1
     print(f"{outcome.kind} {outcome.label}: {outcome.reports} reports in {outcome.run_dir}")
-    sent = [d for d in outcome.deliveries if d.get("status") in ("sent", "outbox")]
-    print(f"deliveries: {len(sent)} sent, {len(outcome.deliveries) - len(sent)} not sent")
+    print(f"deliveries: {_delivery_counts(outcome.deliveries)}")
     for name, error in outcome.render_failures.items():
         print(f"  report failed: {name}: {error}", file=sys.stderr)
     for line in outcome.delivery_problems:
         print(f"  {line}", file=sys.stderr)
     return 1 if outcome.failed else 0
+
+
+_DELIVERY_WORDS = {
+    "sent": "sent",
+    "outbox": "written to the outbox",
+    "duplicate": "already sent (unchanged)",
+    "unchanged": "not due (deviations unchanged)",
+    "skipped_no_send": "not sent (--no-email)",
+    "failed": "FAILED",
+}
+
+
+def _delivery_counts(deliveries: list[dict[str, Any]]) -> str:
+    """'2 sent, 1 already sent (unchanged)' — what happened to each email of the run."""
+    counts: dict[str, int] = {}
+    for delivery in deliveries:
+        status = str(delivery.get("status"))
+        counts[status] = counts.get(status, 0) + 1
+    if not counts:
+        return "none (no stakeholder receives this run)"
+    return ", ".join(f"{n} {_DELIVERY_WORDS.get(s, s)}" for s, n in sorted(counts.items()))
 
 
 def _configure_progress() -> None:

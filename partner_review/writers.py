@@ -37,7 +37,7 @@ from transforms import schemas
 from transforms.model import ReviewModel
 from transforms.review import order_rows
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 
 
@@ -118,7 +118,7 @@ def format_text(value: Any) -> str:
 
 def neutralise(text: str) -> str:
     """A leading ``'`` on text a spreadsheet would run as a formula (not on numbers)."""
-    if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
+    if text.startswith(FORMULA_START) and not _NUMBER.match(text):
         return "'" + text
     return text
 

@@ -44,6 +44,25 @@ SEVERITY = {  # in the order of SPEC §3's table, which is also the order within
     "rejected_rows": "info",
     "contract_review_due": "info",
 }
+SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
+WORST_FIRST = (  # how people read deviations: breaches before signals, data noise last
+    "sla_breach",
+    "chronic_breach",
+    "objective_missed",
+    "objective_off_track",
+    "sla_at_risk",
+    "objective_at_risk",
+    "spc_outside",
+    "spc_shift",
+    "spc_trend",
+    "missing_data",
+    "stale_data",
+    "action_overdue",
+    "insufficient_volume",
+    "contract_review_due",
+    "rejected_rows",
+)
+KIND_RANK = {kind: rank for rank, kind in enumerate(WORST_FIRST)}
 PROVISIONAL = " (provisional, month to date)"
 CONTRACT_REVIEW_DAYS = 90
 _UNIT_SUFFIX = {"percent": "%", "seconds": " s", "hours": " h", "points": " points"}

@@ -13,26 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from partner_review.paths import DEVIATIONS_CSV, SCORECARD_CSV
-
-SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
-KIND_ORDER = (
-    "sla_breach",
-    "chronic_breach",
-    "objective_missed",
-    "objective_off_track",
-    "sla_at_risk",
-    "objective_at_risk",
-    "spc_outside",
-    "spc_shift",
-    "spc_trend",
-    "missing_data",
-    "stale_data",
-    "action_overdue",
-    "insufficient_volume",
-    "rejected_rows",
-    "contract_review_due",
-)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from partner_review.writers import FORMULA_START
+from transforms.deviations import KIND_RANK, SEVERITY_RANK
 
 
 @dataclass(frozen=True)
@@ -53,7 +35,7 @@ class Deviation:
         return (self.partner_id, self.kpi_id, self.kind)
 
     def rank(self) -> tuple[int, int, str, str, str]:
-        kind = KIND_ORDER.index(self.kind) if self.kind in KIND_ORDER else len(KIND_ORDER)
+        kind = KIND_RANK.get(self.kind, len(KIND_RANK))
         severity = SEVERITY_RANK.get(self.severity, 3)
         return (severity, kind, self.partner_id, self.kpi_id, self.period)
 
@@ -128,7 +110,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 def _text(row: dict[str, str], column: str) -> str:
     value = (row.get(column) or "").strip()
-    if value.startswith("'") and value[1:2] in _FORMULA_START:
+    if value.startswith("'") and value[1:2] in FORMULA_START:
         return value[1:]
     return value
 

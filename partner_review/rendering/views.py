@@ -15,6 +15,7 @@ from matplotlib.ticker import FuncFormatter
 from partner_review.config import Kpi
 from partner_review.rendering.formatting import Formats, is_missing
 from partner_review.settings import Settings
+from transforms.deviations import KIND_RANK, SEVERITY_RANK
 from transforms.periods import AssessedPeriod, RunSpec
 
 # status code -> (css tone, symbol); the labels are translated in templates/_labels.html.j2
@@ -34,29 +35,6 @@ STATUS_LOOK: dict[str, tuple[str, str]] = {
     "warning": ("warn", "▲"),
     "info": ("muted", "●"),
     "improvement": ("good", "✔"),
-}
-SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
-KIND_RANK = {
-    kind: rank
-    for rank, kind in enumerate(
-        [
-            "sla_breach",
-            "chronic_breach",
-            "objective_missed",
-            "objective_off_track",
-            "sla_at_risk",
-            "objective_at_risk",
-            "spc_outside",
-            "spc_shift",
-            "spc_trend",
-            "missing_data",
-            "stale_data",
-            "action_overdue",
-            "insufficient_volume",
-            "contract_review_due",
-            "rejected_rows",
-        ]
-    )
 }
 _STATUS_RANK = {"breach": 0, "at_risk": 1, "met": 2}
 
