@@ -137,9 +137,20 @@ class _RunContext:
     smtp: SmtpSettings
 
 
+def _allowed(settings: Settings, email: str) -> bool:
+    allowed = {d.lower().lstrip("@") for d in settings.config.delivery.allowed_domains}
+    return email.rsplit("@", 1)[-1].lower() in allowed
+
+
 def _deliver_route(
     ctx: _RunContext, ledger: Ledger, all_tables: RunTables, route: Route
 ) -> DeliveryOutcome:
+    if not _allowed(ctx.settings, route.email):
+        # config validation refuses such addresses; checked again here at send time
+        outcome = DeliveryOutcome(route.email, "", [], "failed")
+        outcome.error = "recipient outside delivery.allowed_domains: not sent"
+        _record(ledger, ctx, outcome)
+        return outcome
     tables = all_tables.for_partners(route.partner_set, route.all_partners)
     names = attachment_names(route, ctx.kind, ctx.settings)
     attachments, notes = _collect_attachments(ctx, names)

@@ -19,7 +19,7 @@ import smtplib
 import ssl
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -39,7 +39,7 @@ class SmtpSettings:
     host: str | None
     port: int = 587
     username: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)  # never in logs or errors
     security: Security = "starttls"
     timeout: float = 30.0
     retries: int = 3

@@ -368,3 +368,34 @@ def test_hostile_partner_name_cannot_inject_headers_or_markup(
     html = james.get_body(("html",)).get_content()
     assert "<script" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_recipient_outside_allowed_domains_is_refused_at_send_time(
+    tmp_path, kit, pdf_bytes, settings, outputs, smtp_server, mailbox
+):
+    from dataclasses import replace
+
+    # config validation refuses such a stakeholder; this is the second line of defence,
+    # e.g. when allowed_domains is narrowed between validation and sending
+    narrowed = settings.config.delivery.model_copy(update={"allowed_domains": ["outokia.example"]})
+    config = settings.config.model_copy(update={"delivery": narrowed})
+    run = _nightly(tmp_path, kit, pdf_bytes["a"], [kit.BREACH])
+
+    report = deliver_run(
+        run, "nightly", "2026-11-27", replace(settings, config=config), outputs, {}, env=smtp_server
+    )
+
+    assert {o.status for o in report.outcomes} == {"failed"}
+    assert all("outside delivery.allowed_domains" in (o.error or "") for o in report.outcomes)
+    assert mailbox.messages == []
+    assert report.failed
+
+
+def test_smtp_password_never_appears_in_settings_repr():
+    from partner_review.delivery.transport import SmtpSettings
+
+    smtp = SmtpSettings.from_env(
+        {"SMTP_HOST": "mail.acme.example", "SMTP_USERNAME": "u", "SMTP_PASSWORD": "s3cr3t!"}
+    )
+    assert smtp.password == "s3cr3t!"
+    assert "s3cr3t!" not in repr(smtp)
