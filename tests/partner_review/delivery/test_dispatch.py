@@ -399,3 +399,45 @@ def test_smtp_password_never_appears_in_settings_repr():
     )
     assert smtp.password == "s3cr3t!"
     assert "s3cr3t!" not in repr(smtp)
+
+
+def test_connection_dropped_after_two_messages_the_rerun_sends_only_the_missing_one(
+    tmp_path, kit, pdf_bytes, settings, outputs, smtp_server, mailbox
+):
+    from aiosmtpd.controller import Controller
+
+    from tests.partner_review.delivery.conftest import Mailbox, free_port
+
+    class Dropping(Mailbox):
+        """Accepts two messages, then hangs up on every later one."""
+
+        async def handle_DATA(self, server, session, envelope):
+            if len(self.messages) >= 2:
+                server.transport.close()
+                return "421 closing connection"
+            return await super().handle_DATA(server, session, envelope)
+
+    flaky = Dropping()
+    port = free_port()
+    controller = Controller(flaky, hostname="127.0.0.1", port=port)
+    controller.start()
+    run = _nightly(tmp_path, kit, pdf_bytes["a"], [kit.BREACH])
+    try:
+        first = deliver_run(
+            run,
+            "quarterly",
+            "2026-Q3",
+            settings,
+            outputs,
+            {},
+            env={**smtp_server, "SMTP_PORT": str(port)},
+        )
+    finally:
+        controller.stop()
+    assert [o.status for o in first.outcomes] == ["sent", "sent", "failed"]
+    assert len(flaky.messages) == 2
+
+    rerun = deliver_run(run, "quarterly", "2026-Q3", settings, outputs, {}, env=smtp_server)
+
+    assert [o.status for o in rerun.outcomes] == ["duplicate", "duplicate", "sent"]
+    assert [rcpts for rcpts, _ in mailbox.messages] == [[first.outcomes[2].recipient]]
