@@ -367,8 +367,10 @@ def _summary(
     """The overall status and what needs a decision or an action."""
     main_statuses = [k["status"] for k in view["scorecard"]]
     critical = [d for d in view["deviations"] if d["severity"] == "critical"]
+    # nothing scored and nothing flagged: "No data", never "On track"
+    tone = overall_tone(deviations) if main_statuses or len(deviations) else "none"
     return {
-        "tone": overall_tone(deviations),
+        "tone": tone,
         "met": main_statuses.count("met"),
         "at_risk": main_statuses.count("at_risk"),
         "breach": main_statuses.count("breach"),

@@ -96,7 +96,8 @@ def _grid_row(
         "partner_id": partner_id,
         "name": settings.partners[partner_id].name,
         "cells": cells,
-        "tone": overall_tone(deviations),
+        # nothing scored and nothing flagged: "No data", never "On track"
+        "tone": overall_tone(deviations) if len(mine) or len(deviations) else "none",
         "critical": int((deviations["severity"] == "critical").sum()),
         "warnings": int((deviations["severity"] == "warning").sum()),
     }
