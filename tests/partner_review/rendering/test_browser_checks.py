@@ -28,12 +28,18 @@ from typing import Any
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
+from partner_review.catalog import build_catalog
+from partner_review.ingest import load_sources
 from partner_review.paths import PROJECT_ROOT
 from partner_review.rendering import render_partner_html, render_portfolio_html
-from partner_review.settings import Settings
+from partner_review.settings import Settings, load_settings
 from transforms.model import ReviewModel
+from transforms.periods import parse_quarter, quarterly_run
+from transforms.review import build_review
+from transforms.slicing import model_for_partner
 
 from .conftest import OUTOKIA
+from .test_edge_reports import write_inputs
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -42,6 +48,7 @@ FLAGS = [
     "--remote-debugging-port=0", "--hide-scrollbars",
 ]  # fmt: skip
 SCREENSHOTS = PROJECT_ROOT / "outputs" / "screenshots"
+DEMO = PROJECT_ROOT / "inputs"
 WIDTHS = [390, 1280]
 LISTENING = re.compile(r"DevTools listening on (ws://\S+)")
 
@@ -197,23 +204,45 @@ def reports(
     nightly_model: ReviewModel,
     settings: Settings,
 ) -> dict[str, Path]:
-    """The quarterly pack in French, the nightly digest in English and the portfolio."""
+    """Hand-built models (conftest), the demo through the real engine, and 40 KPIs."""
     folder = tmp_path_factory.mktemp("reports")
+    demo = load_settings(DEMO)
+    demo_model = _quarter(demo)
+    edge = load_settings(write_inputs(folder / "edge-inputs"))
+    edge_model = _quarter(edge)
     pages = {
         "partner-quarterly-fr": render_partner_html(quarterly_model, settings, OUTOKIA, "fr"),
         "partner-nightly-en": render_partner_html(nightly_model, settings, OUTOKIA, "en"),
         "portfolio-quarterly-en": render_portfolio_html(quarterly_model, settings, "en"),
+        "demo-outokia-en": render_partner_html(
+            model_for_partner(demo_model, OUTOKIA), demo, OUTOKIA, "en"
+        ),
+        "demo-portfolio-fr": render_portfolio_html(demo_model, demo, "fr"),
+        "forty-kpis-en": render_partner_html(
+            model_for_partner(edge_model, "WIDE-CO"), edge, "WIDE-CO", "en"
+        ),
+        "forty-kpis-portfolio-en": render_portfolio_html(edge_model, edge, "en"),
     }
     for name, html in pages.items():
         (folder / f"{name}.html").write_text(html, encoding="utf-8")
     return {name: folder / f"{name}.html" for name in pages}
 
 
-CASES = [
-    (report, width)
-    for report in ("partner-quarterly-fr", "partner-nightly-en", "portfolio-quarterly-en")
-    for width in WIDTHS
-]
+def _quarter(settings: Settings) -> ReviewModel:
+    run = quarterly_run(parse_quarter("2026-Q3", 1))
+    return build_review(build_catalog(settings), load_sources(settings), run)
+
+
+TITLES = {
+    "partner-quarterly-fr": "Outokia Customer Care",
+    "partner-nightly-en": "Outokia Customer Care",
+    "portfolio-quarterly-en": "Partner portfolio",
+    "demo-outokia-en": "Outokia Customer Care",
+    "demo-portfolio-fr": "Portefeuille de partenaires",
+    "forty-kpis-en": "Wide Partner Ltd",
+    "forty-kpis-portfolio-en": "Partner portfolio",
+}
+CASES = [(report, width) for report in TITLES for width in WIDTHS]
 
 
 @pytest.mark.parametrize(("report", "width"), CASES)
@@ -228,17 +257,26 @@ def test_report_loads_without_console_error_or_request_and_fits_the_width(
     assert log.requests == []
     assert page["innerWidth"] == width
     assert page["scrollWidth"] <= width  # no horizontal scrolling of the page itself
-    assert page["h1"] in ("Outokia Customer Care", "Partner portfolio")
+    assert page["h1"] == TITLES[report]
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_every_chart_of_the_quarterly_pack_is_visible_with_a_size_inside_the_page(
-    browser: DevTools, reports: dict[str, Path], width: int
+# one trend per KPI (4) and one glide path per objective (2) in conftest; 40 trends for 40 KPIs;
+# the nightly digest draws no chart
+CHART_COUNTS = {"partner-quarterly-fr": 6, "forty-kpis-en": 40}
+
+
+@pytest.mark.parametrize(
+    ("report", "width"),
+    [c for c in CASES if c[0] in ("partner-quarterly-fr", "demo-outokia-en", "forty-kpis-en")],
+)
+def test_every_chart_is_visible_with_a_size_inside_the_page(
+    browser: DevTools, reports: dict[str, Path], report: str, width: int
 ) -> None:
-    browser.open(reports["partner-quarterly-fr"].as_uri(), width)
+    browser.open(reports[report].as_uri(), width)
     charts = browser.evaluate(MEASURE)["charts"]
-    # one trend per KPI (4) and one glide path per objective (2): see conftest
-    assert len(charts) == 6
+    in_html = reports[report].read_text(encoding="utf-8").count("<svg")
+    assert len(charts) == CHART_COUNTS.get(report, in_html) == in_html
+    assert len(charts) >= 1
     for chart in charts:
         assert chart["visible"]
         assert chart["width"] > 150 and chart["height"] > 60
