@@ -36,7 +36,8 @@ def _outcome(state: object) -> RunOutcome:
     return result
 
 
-def test_quarterly_flow_publishes_a_complete_run_folder(demo_inputs: Path, tmp_path: Path) -> None:
+def test_quarterly_flow_publishes_a_complete_run_folder(inputs_copy: Path, tmp_path: Path) -> None:
+    demo_inputs = inputs_copy
     outputs = tmp_path / "outputs"
     state = quarterly_review(
         quarter="2026-Q3", inputs=demo_inputs, outputs=outputs, workers=2, return_state=True
@@ -76,6 +77,10 @@ def test_quarterly_flow_publishes_a_complete_run_folder(demo_inputs: Path, tmp_p
     assert sorted((outputs / "outbox").glob("*.eml")) == emails, "nothing is sent twice"
     assert {d["status"] for d in rerun.deliveries} <= {"duplicate", "unchanged"}
 
+    reused = _rerender_after_one_partner_changes(demo_inputs, outputs)
+    assert not reused["HELIX-IT.pdf"] and not reused["HELIX-IT.fr.pdf"]
+    assert reused["OUTOKIA-CX.pdf"] and reused["NORDLEDGER-BO.fr.pdf"]
+
 
 def test_nightly_flow_with_failing_smtp_publishes_and_ends_failed(
     demo_inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -96,3 +101,16 @@ def test_nightly_flow_with_failing_smtp_publishes_and_ends_failed(
     assert manifest["status"] == "deliveries_failed"
     assert {d["status"] for d in manifest["deliveries"]} == {"failed"}
     assert "2026-11-27" in (outputs / "index.html").read_text()
+
+
+def _rerender_after_one_partner_changes(inputs: Path, outputs: Path) -> dict[str, bool]:
+    """Correct one HELIX-IT value in place; rerun; which reports were reused."""
+    data = inputs / "observations" / "HELIX-IT" / "mttr-2026.csv"
+    lines = data.read_text(encoding="utf-8").split("\n")
+    cells = lines[1].split("\t")
+    cells[4] = str(float(cells[4]) + 1)
+    lines[1] = "\t".join(cells)
+    data.write_text("\n".join(lines), encoding="utf-8")
+    quarterly_review(quarter="2026-Q3", inputs=inputs, outputs=outputs, workers=2)
+    manifest = json.loads((outputs / "quarterly" / "2026-Q3" / "manifest.json").read_text())
+    return {r["name"]: r["reused"] for r in manifest["reports"]}
