@@ -177,13 +177,40 @@ class Bench:
         return entry
 
 
-def full_benchmark(bench: Bench, size: str, skip_direct: bool) -> None:
-    """Quarterly through Prefect, floor, nightly twice, quarterly direct, compute only."""
+STEPS = ("quarterly", "nightly", "direct", "compute")
+
+
+def full_benchmark(bench: Bench, size: str, steps: tuple[str, ...] = STEPS) -> None:
+    """Quarterly through Prefect and the floor, nightly twice, quarterly direct, compute only."""
     inputs, summary = bench.inputs(size)
     runs = bench.out / "runs" / size
     quarter, as_of = summary["quarter"], summary["as_of"]
-    shutil.rmtree(runs, ignore_errors=True)
-    quarterly = bench.cli("quarterly", "quarterly", quarter, inputs, runs / "prefect")
+    for step in steps:
+        shutil.rmtree(runs / step, ignore_errors=True)
+    if "quarterly" in steps:
+        _quarterly_and_floor(bench, inputs, quarter, runs / "quarterly")
+    if "nightly" in steps:
+        first = bench.cli("nightly-first", "nightly", as_of, inputs, runs / "nightly")
+        rerun = bench.cli("nightly-rerun", "nightly", as_of, inputs, runs / "nightly")
+        if first["published"] and rerun["published"]:
+            bench.targets.append(
+                report.rerun_target(first["wall"], rerun["wall"], rerun["rendered"])
+            )
+        else:
+            bench.targets.append(_failed("nightly rerun wall / first wall (0 renders)", 0.15))
+    if "direct" in steps:
+        direct = bench.direct("quarterly-direct", "quarterly", quarter, inputs, runs / "direct")
+        through = bench.runs.get("quarterly", {})
+        if through.get("published") and direct["published"]:
+            bench.targets.append(report.prefect_target(through["wall"], direct["wall"]))
+        else:
+            bench.targets.append(_failed("Prefect overhead (through Prefect / direct − 1)", 0.1))
+    if "compute" in steps:
+        bench.compute(f"compute-{size}", inputs, quarter)
+
+
+def _quarterly_and_floor(bench: Bench, inputs: Path, quarter: str, outputs: Path) -> None:
+    quarterly = bench.cli("quarterly", "quarterly", quarter, inputs, outputs)
     html = sorted(Path(quarterly["run_dir"]).glob("*.html"))
     if html and quarterly["published"]:
         _say(f"render floor: {len(html)} HTML files, {bench.workers} workers")
@@ -194,19 +221,6 @@ def full_benchmark(bench: Bench, size: str, skip_direct: bool) -> None:
     else:
         bench.targets.append(_failed("quarterly wall / render floor", 1.25))
     bench.targets.append(report.html_share_target(bench.runs["quarterly"]["report_times"]))
-    first = bench.cli("nightly-first", "nightly", as_of, inputs, runs / "nightly")
-    rerun = bench.cli("nightly-rerun", "nightly", as_of, inputs, runs / "nightly")
-    if first["published"] and rerun["published"]:
-        bench.targets.append(report.rerun_target(first["wall"], rerun["wall"], rerun["rendered"]))
-    else:
-        bench.targets.append(_failed("nightly rerun wall / first wall (0 renders)", 0.15))
-    if not skip_direct:
-        direct = bench.direct("quarterly-direct", "quarterly", quarter, inputs, runs / "direct")
-        if quarterly["published"] and direct["published"]:
-            bench.targets.append(report.prefect_target(quarterly["wall"], direct["wall"]))
-        else:
-            bench.targets.append(_failed("Prefect overhead (through Prefect / direct − 1)", 0.1))
-    bench.compute(f"compute-{size}", inputs, quarter)
 
 
 def _failed(name: str, limit: float) -> report.Target:
@@ -246,6 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compute-only", action="store_true", help="compute only (and L: M too)")
     parser.add_argument("--no-email", action="store_true", help="pass --no-email to the runs")
     parser.add_argument("--skip-direct", action="store_true", help="no Prefect-less run")
+    parser.add_argument(
+        "--steps", default=",".join(STEPS), help=f"S and M: some of {','.join(STEPS)}"
+    )
     parser.add_argument("--render-sample", type=int, default=10, help="compute only: renders")
     args = parser.parse_args(argv)
     out = args.out.resolve()
@@ -255,7 +272,10 @@ def main(argv: list[str] | None = None) -> int:
     elif args.compute_only:
         scale_benchmark(bench, [args.size])
     else:
-        full_benchmark(bench, args.size, args.skip_direct)
+        steps = tuple(s for s in args.steps.split(",") if s in STEPS)
+        full_benchmark(
+            bench, args.size, tuple(s for s in steps if not args.skip_direct or s != "direct")
+        )
     target = bench.save()
     print("\n\n".join([*bench.tables, report.target_table(bench.targets)]))
     print(f"\nwritten: {target}")
