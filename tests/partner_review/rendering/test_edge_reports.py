@@ -138,6 +138,8 @@ def test_partner_without_any_data_renders_a_short_report_naming_it(
     verdict = html.split('<div class="verdict', 1)[1].split("</strong>", 1)[0]
     assert ("No data" if language == "en" else "Pas de données") in verdict
     assert "On track" not in verdict and "En bonne voie" not in verdict
+    assert "is on course" not in html and "en bonne voie." not in html
+    assert ("no data was delivered" if language == "en" else "aucune donnée") in html
     assert "Empty Partner Ltd" in text
     assert 1 <= pages <= 4
 
