@@ -40,13 +40,31 @@ from benchmarks.measure import Measured, child_env, run_measured, stage_figures
 from benchmarks.synth import GENERATOR_VERSION, SEED, SIZES, SUMMARY_FILE, generate_inputs
 
 PROJECT = Path(__file__).resolve().parent.parent
+CODE_DIRS = ("partner_review", "transforms", "flows", "templates", "benchmarks")
+
+
+def snapshot_code(target: Path) -> Path:
+    """A copy of the code as it is now, for every measured run to import.
+
+    Several people edit this working tree at once; a template edit between
+    two runs changes every report's fingerprint (the rerun renders them all
+    again, rightly). Runs import this copy instead, so the code measured is
+    the code at the benchmark's start.
+    """
+    shutil.rmtree(target, ignore_errors=True)
+    for name in CODE_DIRS:
+        shutil.copytree(PROJECT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
 
 
 class Bench:
     """One benchmark session: where it writes, how many workers, what it measured."""
 
-    def __init__(self, out: Path, size: str, workers: int, send: bool, render_sample: int) -> None:
+    def __init__(
+        self, out: Path, size: str, workers: int, send: bool, render_sample: int, code: Path
+    ) -> None:
         self.out = out
+        self.code = code  # the code the measured runs import
         self.size = size
         self.started = datetime.now()
         self.workers = workers
@@ -105,7 +123,7 @@ class Bench:
         if not self.send:
             argv.append("--no-email")
         _say(f"{name}: {' '.join(argv[1:])}")
-        measured = run_measured(argv, self.out / "logs" / f"{name}.log", child_env(PROJECT))
+        measured = run_measured(argv, self.out / "logs" / f"{name}.log", child_env(self.code))
         run_dir = outputs / kind / period
         manifest = _read_json(run_dir / "manifest.json")
         figures = stage_figures(measured, manifest.get("timings", {}))
@@ -145,7 +163,7 @@ class Bench:
             "--render-sample", str(self.render_sample), "--json", str(result_file),
         ]  # fmt: skip
         _say(f"{name}: compute only on {inputs}")
-        measured = run_measured(argv, self.out / "logs" / f"{name}.log", child_env(PROJECT))
+        measured = run_measured(argv, self.out / "logs" / f"{name}.log", child_env(self.code))
         inner = _read_json(result_file) if measured.returncode == 0 else {}
         stages = inner.get("stages", [])
         compute_wall = sum(s["wall"] for s in stages if s["stage"] != "settings")
@@ -263,10 +281,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--steps", default=",".join(STEPS), help=f"S and M: some of {','.join(STEPS)}"
     )
+    parser.add_argument(
+        "--live-code", action="store_true", help="import the working tree, not a snapshot"
+    )
     parser.add_argument("--render-sample", type=int, default=10, help="compute only: renders")
     args = parser.parse_args(argv)
     out = args.out.resolve()
-    bench = Bench(out, args.size, args.workers, not args.no_email, args.render_sample)
+    code = PROJECT if args.live_code else snapshot_code(out / "code")
+    bench = Bench(out, args.size, args.workers, not args.no_email, args.render_sample, code)
     if args.size == "L":
         scale_benchmark(bench, ["M", "L"])
     elif args.compute_only:
