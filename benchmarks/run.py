@@ -29,7 +29,7 @@ import os
 import platform
 import shutil
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -195,10 +195,11 @@ class Bench:
         return entry
 
 
-STEPS = ("quarterly", "nightly", "direct", "compute")
+STEPS = ("quarterly", "nightly", "direct", "direct-nightly", "compute")
+DEFAULT_STEPS = ("quarterly", "nightly", "direct", "compute")
 
 
-def full_benchmark(bench: Bench, size: str, steps: tuple[str, ...] = STEPS) -> None:
+def full_benchmark(bench: Bench, size: str, steps: tuple[str, ...] = DEFAULT_STEPS) -> None:
     """Quarterly through Prefect and the floor, nightly twice, quarterly direct, compute only."""
     inputs, summary = bench.inputs(size)
     runs = bench.out / "runs" / size
@@ -223,8 +224,22 @@ def full_benchmark(bench: Bench, size: str, steps: tuple[str, ...] = STEPS) -> N
             bench.targets.append(report.prefect_target(through["wall"], direct["wall"]))
         else:
             bench.targets.append(_failed("Prefect overhead (through Prefect / direct − 1)", 0.1))
+    if "direct-nightly" in steps:
+        _nightly_direct(bench, inputs, as_of, runs / "direct-nightly")
     if "compute" in steps:
         bench.compute(f"compute-{size}", inputs, quarter)
+
+
+def _nightly_direct(bench: Bench, inputs: Path, as_of: str, outputs: Path) -> None:
+    """The Prefect overhead on a nightly run: against this session's first nightly run."""
+    direct = bench.direct("nightly-direct", "nightly", as_of, inputs, outputs)
+    through = bench.runs.get("nightly-first", {})
+    name = "Prefect overhead, nightly (through Prefect / direct − 1)"
+    if through.get("published") and direct["published"]:
+        target = report.prefect_target(through["wall"], direct["wall"])
+        bench.targets.append(replace(target, name=name))
+    else:
+        bench.targets.append(_failed(name, 0.1))
 
 
 def _quarterly_and_floor(bench: Bench, inputs: Path, quarter: str, outputs: Path) -> None:
@@ -279,7 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-email", action="store_true", help="pass --no-email to the runs")
     parser.add_argument("--skip-direct", action="store_true", help="no Prefect-less run")
     parser.add_argument(
-        "--steps", default=",".join(STEPS), help=f"S and M: some of {','.join(STEPS)}"
+        "--steps",
+        default=",".join(DEFAULT_STEPS),
+        help=f"S and M: some of {','.join(STEPS)}",
     )
     parser.add_argument(
         "--live-code", action="store_true", help="import the working tree, not a snapshot"
