@@ -13,7 +13,7 @@ ten has a contract ending within 90 days of the as-of date.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,18 @@ import pandas as pd
 import yaml
 
 from benchmarks.kpi_library import KpiSpec
+from benchmarks.synth_logs import (
+    VENDOR_MANAGER,
+    actions,
+    change_day,
+    change_id,
+    comments,
+    raised_by_change,
+    scope_changes,
+)
 
 CLIENT_DOMAIN = "client.example"
 PARTNER_DOMAIN = "partners.example"
-VENDOR_MANAGER = "Claire Martin"
 
 
 @dataclass(frozen=True)
@@ -62,9 +70,9 @@ def write_configuration(
             target / "partners" / f"{pid}.yaml", partner_document(i, kpis, partners, months, values)
         )
         written.append(f"partners/{pid}.yaml")
-    scope_changes(partners, kpis, months).to_csv(target / "scope_changes.csv", index=False)
-    actions(partners, kpis, as_of).to_csv(target / "actions.csv", index=False)
-    comments(partners, kpis, months).to_csv(target / "comments.csv", index=False)
+    scope_changes(partners.ids, kpis, months).to_csv(target / "scope_changes.csv", index=False)
+    actions(partners.ids, kpis, as_of).to_csv(target / "actions.csv", index=False)
+    comments(partners.ids, kpis, months).to_csv(target / "comments.csv", index=False)
     return [*written, "scope_changes.csv", "actions.csv", "comments.csv"]
 
 
@@ -145,15 +153,15 @@ def partner_document(
                 "effective_from": start,
             }
         )
-        if kpi.id == "service_level" and _raised(index):
+        if kpi.id == "service_level" and raised_by_change(index):
             levels.append(
                 {
                     "kpi": kpi.id,
                     "expected": expected + 2,
                     "minimum": minimum + 2,
                     "credit_pct": credit,
-                    "effective_from": _change_day(months),
-                    "change": _change_id(pid),
+                    "effective_from": change_day(months),
+                    "change": change_id(pid),
                 }
             )
     return {
@@ -215,185 +223,6 @@ def _objectives(
             }
         )
     return found
-
-
-def _raised(index: int) -> bool:
-    return index % 10 == 3
-
-
-def _change_id(pid: str) -> str:
-    return f"CHG-{pid}-01"
-
-
-def _change_day(months: pd.PeriodIndex) -> date:
-    return (months[-1] - 5).start_time.date() + timedelta(days=14)
-
-
-def scope_changes(
-    partners: Partners, kpis: tuple[KpiSpec, ...], months: pd.PeriodIndex
-) -> pd.DataFrame:
-    """An implemented change for every tenth partner, and a proposal for every seventh."""
-    kpi_ids = {k.id for k in kpis}
-    rows = []
-    effective = _change_day(months)
-    for i, pid in enumerate(partners.ids):
-        if _raised(i):
-            rows.append(
-                [
-                    _change_id(pid),
-                    pid,
-                    "New channel: chat; service level raised to 82%",
-                    effective - timedelta(days=60),
-                    VENDOR_MANAGER,
-                    "implemented",
-                    effective - timedelta(days=30),
-                    effective,
-                    3500,
-                    4,
-                    "service_level",
-                    "Service level target +2 points",
-                    "CR-2026-chat.pdf",
-                ]
-            )
-        if i % 7 == 0:
-            rows.append(
-                [
-                    f"CHG-{pid}-02",
-                    pid,
-                    "Weekend coverage",
-                    months[-1].start_time.date(),
-                    f"Account manager {pid}",
-                    "proposed",
-                    None,
-                    None,
-                    2500,
-                    2,
-                    ";".join(k for k in ("service_level", "average_handling_time") if k in kpi_ids),
-                    "To be assessed",
-                    None,
-                ]
-            )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "change_id",
-            "partner_id",
-            "title",
-            "requested_on",
-            "requested_by",
-            "status",
-            "decision_date",
-            "effective_date",
-            "fee_delta_monthly",
-            "fte_delta",
-            "affected_kpis",
-            "impact",
-            "document",
-        ],
-    )
-
-
-def actions(partners: Partners, kpis: tuple[KpiSpec, ...], as_of: date) -> pd.DataFrame:
-    """Per partner: one overdue action (every third partner), one done, one in progress."""
-    kpi = kpis[0].id
-    rows = []
-    for i, pid in enumerate(partners.ids):
-        if i % 3 == 0:
-            rows.append(
-                [
-                    f"A-{pid}-1",
-                    pid,
-                    "Recover the service level",
-                    f"Account manager {pid}",
-                    "partner",
-                    as_of - timedelta(days=60),
-                    as_of - timedelta(days=10),
-                    "open",
-                    kpi,
-                    None,
-                    None,
-                    "Staffing plan expected",
-                ]
-            )
-        rows.append(
-            [
-                f"A-{pid}-2",
-                pid,
-                "Refresh the knowledge base",
-                VENDOR_MANAGER,
-                "client",
-                as_of - timedelta(days=80),
-                as_of - timedelta(days=30),
-                "done",
-                None,
-                None,
-                as_of - timedelta(days=35),
-                None,
-            ]
-        )
-        rows.append(
-            [
-                f"A-{pid}-3",
-                pid,
-                "Coach new agents on first-contact resolution",
-                f"Account manager {pid}",
-                "partner",
-                as_of - timedelta(days=20),
-                as_of + timedelta(days=40),
-                "in_progress",
-                None,
-                None,
-                None,
-                None,
-            ]
-        )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "action_id",
-            "partner_id",
-            "title",
-            "owner",
-            "owner_side",
-            "raised_on",
-            "due_date",
-            "status",
-            "kpi_id",
-            "objective_id",
-            "closed_on",
-            "notes",
-        ],
-    )
-
-
-def comments(partners: Partners, kpis: tuple[KpiSpec, ...], months: pd.PeriodIndex) -> pd.DataFrame:
-    """Two comments per partner on the first KPI: last month and the month before."""
-    kpi = kpis[0].id
-    rows = []
-    for pid in partners.ids:
-        rows.append(
-            [
-                pid,
-                kpi,
-                months[-1].strftime("%Y-%m"),
-                f"Account manager {pid}",
-                "partner",
-                "Volume peak after the campaign; extra agents from week 3.",
-            ]
-        )
-        rows.append(
-            [
-                pid,
-                kpi,
-                months[-2].strftime("%Y-%m"),
-                VENDOR_MANAGER,
-                "client",
-                "Discussed at the monthly review; recovery plan agreed.",
-            ]
-        )
-    return pd.DataFrame(
-        rows, columns=["partner_id", "kpi_id", "period", "author", "side", "comment"]
-    )
 
 
 class _PlainDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
