@@ -1,0 +1,107 @@
+"""Ingestion benchmark (issue 2): one 1,000,000-row observation CSV, ours against pyarrow.
+
+``python -m benchmarks.ingest_ratio [--rows 1000000] [--repeat 2]`` writes one
+comma-separated UTF-8 observation file (daily rows of the synthetic partners and KPIs of
+:mod:`benchmarks.compute_ratio`; numerator and denominator for ratio-like KPIs, value
+for the others) to a temporary folder, then times:
+
+* ingestion as :func:`partner_review.ingest.load_sources` does it for one file: the
+  file's sha256, :func:`partner_review.readers.read_table`,
+  :func:`transforms.observations.build_observations` (checks and the duplicate rule)
+  and the Observations schema;
+* a bare ``pandas.read_csv(path, engine="pyarrow")`` of the same file;
+
+and prints both and their ratio against the ≤ 3× target. Each side's time is the
+best of ``--repeat`` runs (the machine is shared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from benchmarks.compute_ratio import best_seconds, synthetic_catalog, synthetic_kpis
+from benchmarks.synth import SEED
+from benchmarks.synth_config import Partners
+from partner_review.readers import read_table
+from transforms import schemas
+from transforms.model import Catalog
+from transforms.observations import OBSERVATION_REQUIRED, build_observations
+
+TARGET = 3.0
+RATIO_LIKE = ("ratio", "nps", "top2box")
+
+
+def write_observation_csv(path: Path, catalog: Catalog, rows: int, seed: int = SEED) -> None:
+    """``rows`` daily rows with distinct keys: partner × KPI × day from 2024-01-01."""
+    rng = np.random.default_rng(seed)
+    partners = catalog.partners["partner_id"].to_numpy()
+    kpis = catalog.kpis
+    pairs = len(partners) * len(kpis)
+    index = np.arange(rows)
+    pair, day = index % pairs, index // pairs
+    kpi = pair % len(kpis)
+    ratio = kpis["aggregation"].isin(RATIO_LIKE).to_numpy()[kpi]
+    denominator = rng.integers(20, 400, size=rows)
+    numerator = rng.binomial(denominator, 0.8)
+    value = np.round(rng.gamma(4.0, 60.0, size=rows), 2)
+    frame = pd.DataFrame(
+        {
+            "partner_id": partners[pair // len(kpis)],
+            "kpi_id": kpis["kpi_id"].to_numpy()[kpi],
+            "period_start": (pd.Timestamp("2024-01-01") + pd.to_timedelta(day, "D")).strftime(
+                "%Y-%m-%d"
+            ),
+            "numerator": np.where(ratio, numerator.astype(str), ""),
+            "denominator": np.where(ratio, denominator.astype(str), ""),
+            "value": np.where(ratio, "", value.astype(str)),
+        }
+    )
+    frame.to_csv(path, index=False)
+
+
+def ingest(path: Path, catalog: Catalog) -> pd.DataFrame:
+    """One observation file ingested the way load_sources does: the Observations kept."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    table = read_table(path, f"observations/{path.name}", OBSERVATION_REQUIRED)
+    result = build_observations([table], catalog.kpis, catalog.partners)
+    if len(result.rejected):
+        raise RuntimeError(f"{len(result.rejected)} rows rejected: the benchmark file is wrong")
+    return schemas.Observations.validate(result.observations, lazy=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--partners", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args(argv)
+    kpis = synthetic_kpis()
+    catalog = synthetic_catalog(kpis, Partners.draw(np.random.default_rng(SEED), args.partners))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "observations.csv"
+        write_observation_csv(path, catalog, args.rows)
+        size_mb = path.stat().st_size / 1e6
+        kept: list[pd.DataFrame] = []
+        bare = best_seconds(lambda: pd.read_csv(path, engine="pyarrow"), args.repeat)
+        ours = best_seconds(lambda: kept.append(ingest(path, catalog)), args.repeat)
+    ratio = ours / bare
+    print(f"{args.rows:,} observation rows, {size_mb:.1f} MB CSV; {len(kept[-1]):,} rows kept")
+    print(f"bare pandas.read_csv(engine='pyarrow'): {bare:.3f} s (best of {args.repeat})")
+    print(f"ingestion (readers + transforms):      {ours:.3f} s (best of {args.repeat})")
+    verdict = "within" if ratio <= TARGET else "ABOVE"
+    print(f"ratio: {ratio:.1f}× ({verdict} the ≤ {TARGET:g}× target)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
