@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from prefect import flow
 from prefect.states import Completed, Failed, State
 
+from flows.artifacts import publish_artifacts
 from flows.tasks import (
     RunOutcome,
     Stopwatch,
@@ -27,6 +28,7 @@ from flows.tasks import (
     open_run_folder,
     publish_index,
     publish_run,
+    record_restatements,
     render_reports,
     write_tables,
 )
@@ -119,6 +121,7 @@ def _review(
         compute_review(settings, run, staging)
         clock.lap("compute")
         tables = write_tables(staging)
+        tables |= record_restatements(settings, staging, final)
         clock.lap("tables")
         reports = render_reports(
             settings, staging, final, workers or default_workers(), dask_address
@@ -132,6 +135,7 @@ def _review(
         )
         clock.lap("deliver")
         publish_index(outputs)
+        publish_artifacts(run, final)
         clock.lap("index")
     outcome = RunOutcome(
         run.kind, run.label, str(final), len(reports), failures, deliveries, problems, clock.timings

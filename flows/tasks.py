@@ -131,6 +131,18 @@ def write_tables(staging: Path) -> dict[str, int]:
     return write_csvs(model, staging)
 
 
+@task(name="record-restatements", cache_policy=NO_CACHE)
+def record_restatements(settings: Settings, staging: Path, final: Path) -> dict[str, int]:
+    """restatements.csv when the period was published before: {file name: rows}, else {}."""
+    from partner_review.restatement import RESTATEMENTS_CSV, write_restatements
+
+    source: SourceData = _load(staging / WORK_DIR / SOURCE_FILE)
+    count = write_restatements(settings, source, staging, final)
+    if count:
+        log.info("%d figures restated since the previous publication", count)
+    return {} if count is None else {RESTATEMENTS_CSV: count}
+
+
 @task(name="render-reports", cache_policy=NO_CACHE)
 def render_reports(
     settings: Settings, staging: Path, final: Path, workers: int, dask_address: str | None
