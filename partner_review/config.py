@@ -39,7 +39,9 @@ SingleLine = Annotated[str, AfterValidator(_single_line)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False
+    )
 
 
 class LocalizedText(_Strict):

@@ -169,6 +169,8 @@ def _parse_csv_tolerant(path: Path, encoding: str, delimiter: str, label: str) -
     The extra cells go to a column named ``_extra``, so the transforms can reject those
     rows by line instead of the whole file failing.
     """
+    # a cell may be as long as the file (the size limit was checked before reading)
+    csv.field_size_limit(max(csv.field_size_limit(), path.stat().st_size + 1))
     try:
         with path.open(encoding=encoding, newline="") as handle:
             records = list(csv.reader(handle, delimiter=delimiter))

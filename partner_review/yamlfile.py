@@ -9,9 +9,13 @@ import yaml
 
 from partner_review.errors import Problem
 
+_MAX_DEPTH = 50  # nesting levels; deeper documents would exhaust Python's recursion limit
+
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases (billion-laughs) and duplicate keys."""
+    """SafeLoader that refuses aliases (billion-laughs), duplicate keys and deep nesting."""
+
+    _depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
@@ -19,7 +23,26 @@ class _StrictLoader(yaml.SafeLoader):
             raise yaml.constructor.ConstructorError(
                 None, None, "YAML aliases (*name) are not allowed", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if self._depth >= _MAX_DEPTH:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"nested deeper than {_MAX_DEPTH} levels", self.peek_event().start_mark
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_yaml_timestamp(self, node: Any) -> Any:  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"{node.value!r} is not a valid date ({exc}); write a real date as YYYY-MM-DD",
+                node.start_mark,
+            ) from None
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:  # type: ignore[override]
         seen: set[Any] = set()
@@ -31,6 +54,9 @@ class _StrictLoader(yaml.SafeLoader):
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
 
 
 def read_yaml_mapping(path: Path, label: str, max_bytes: int = 1_000_000) -> dict[str, Any]:
@@ -51,6 +77,11 @@ def read_yaml_mapping(path: Path, label: str, max_bytes: int = 1_000_000) -> dic
         ) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(Problem(label, f"invalid YAML: {exc}")) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # a tagged or complex scalar PyYAML cannot build (!!int 0x, a list as a key...)
+        raise YamlProblem(
+            Problem(label, f"invalid YAML value: {exc}", hint="write plain values")
+        ) from None
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
         raise YamlProblem(
