@@ -118,10 +118,10 @@ def _encoding(head: bytes, path: Path, label: str) -> str:
     """utf-16 (BOM), utf-8-sig (with or without BOM), else cp1252 when the bytes are not UTF-8."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
-    if b"\x00" in head:
-        raise InputError(label, "is not a text file", hint=_FORMAT_HINT)
     if head.startswith(b"PK\x03\x04"):
         raise InputError(label, "is a zip or Excel file named .csv", hint="rename it to .xlsx")
+    if b"\x00" in head:
+        raise InputError(label, "is not a text file", hint=_FORMAT_HINT)
     if _is_utf8(path):
         return "utf-8-sig"
     return "cp1252"
