@@ -173,27 +173,28 @@ def _run(
     if not inputs.is_dir():
         raise UsageError(f"--inputs {inputs}: no such folder")
     settings = load_settings(inputs)
-    with RunLock(OutputPaths(outputs).lock, f"{kind} (checking)"):
-        pass  # fail fast, before Prefect starts, when another run holds the folder
     from flows.review import nightly_review, plan_nightly, plan_quarterly, quarterly_review
 
     if kind == "nightly":
-        plan_nightly(settings, params["as_of"])
+        run = plan_nightly(settings, params["as_of"])
         flow: Any = nightly_review
     else:
-        plan_quarterly(settings, params["quarter"])
+        run = plan_quarterly(settings, params["quarter"])
         flow = quarterly_review
-    _configure_progress()
-    state = flow(
-        **params,
-        inputs=inputs,
-        outputs=outputs,
-        send=send,
-        resend=resend,
-        workers=workers,
-        dask_address=dask_address,
-        return_state=True,
-    )
+    # held from before Prefect starts to the end (the flow's own lock is re-entrant), so a
+    # second run fails at once, whenever it starts
+    with RunLock(OutputPaths(outputs).lock, f"{run.kind} {run.label}"):
+        _configure_progress()
+        state = flow(
+            **params,
+            inputs=inputs,
+            outputs=outputs,
+            send=send,
+            resend=resend,
+            workers=workers,
+            dask_address=dask_address,
+            return_state=True,
+        )
     return _report(state)
 
 

@@ -4,6 +4,10 @@ The lock is an advisory ``flock`` on ``outputs/.partner-review.lock``: the kerne
 releases it when its holder dies, so a stale lock from a killed run is taken
 over by the next run. The file holds the holder's pid, start time and run, for
 the message a second run prints.
+
+The lock is re-entrant within one process: the command line takes it before
+Prefect starts and holds it around the flow, whose own lock then passes, so a
+second run started at the same moment fails at once, not after Prefect's start-up.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from pathlib import Path
 from types import TracebackType
 
 from partner_review.errors import PartnerReviewError
+
+_HELD: dict[Path, int] = {}  # lock files this process holds, and how many times
 
 
 class RunLockedError(PartnerReviewError):
@@ -36,6 +42,10 @@ class RunLock:
 
     def __enter__(self) -> RunLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        key = self.path.resolve()
+        if _HELD.get(key):
+            _HELD[key] += 1
+            return self
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + self.wait_seconds
         while True:
@@ -55,6 +65,7 @@ class RunLock:
         record = {"pid": os.getpid(), "started": datetime.now(UTC).isoformat(), "run": self.run}
         os.write(fd, json.dumps(record).encode())
         self._fd = fd
+        _HELD[key] = 1
         return self
 
     def __exit__(
@@ -63,6 +74,11 @@ class RunLock:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        key = self.path.resolve()
+        if _HELD.get(key, 0) > 1:
+            _HELD[key] -= 1
+            return
+        _HELD.pop(key, None)
         if self._fd is not None:
             os.ftruncate(self._fd, 0)
             fcntl.flock(self._fd, fcntl.LOCK_UN)
