@@ -148,7 +148,10 @@ def render_reports(
     settings: Settings, staging: Path, final: Path, workers: int, dask_address: str | None
 ) -> list[dict[str, Any]]:
     """Every partner's report and the portfolio, HTML and PDF, in each report language."""
+    from partner_review.restatement import with_restatements
+
     model: ReviewModel = without_observations(_load(staging / WORK_DIR / MODEL_FILE))
+    model = with_restatements(model, staging)
     save_render_input(model, settings, staging)
     previous = read_manifest(final) or {}
     fingerprints = {r["name"]: r.get("fingerprint", "") for r in previous.get("reports", [])}

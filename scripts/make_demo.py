@@ -1,8 +1,14 @@
 """Write the bundled demo's data files under inputs/ (the same bytes on every run).
 
-Usage: ``python scripts/make_demo.py [--inputs inputs]``. It writes observations/,
-surveys/, scope_changes.csv, actions.csv and comments.csv; config.yaml and
+Usage: ``python scripts/make_demo.py [--inputs inputs] [--with-bad-rows]``. It writes
+observations/, surveys/, scope_changes.csv, actions.csv and comments.csv; config.yaml and
 partners/*.yaml are written by hand and only read here.
+
+The committed demo is clean: ``partner-review validate --inputs inputs`` exits 0. With
+``--with-bad-rows`` the same files also carry six deliberately bad rows (one per reason
+and format, appended at the end of their files) so the rejected-rows table, the
+data-quality appendix and the ``rejected_rows`` deviation can be seen; the tests build
+that variant into a temporary folder (tests/demo.py).
 
 Which partner, KPI and month shows each feature (also in docs/inputs.md):
 
@@ -73,7 +79,8 @@ actions open                 | ACT-2026-014 (open), ACT-2026-015       | due 12-
 scope changes                | CHG-2026-004 approved, -005 rejected,   | CHG-2025-002 implemented
                              | -006 assessed, -007 proposed (pending)  |
 comments from both sides     | OUTOKIA-CX service_level 2026-08        | client and partner
-rejected rows (6)            | OUTOKIA-CX/2026-02.csv period_start     | 2026-02-31
+rejected rows (6), only     | OUTOKIA-CX/2026-02.csv period_start     | 2026-02-31
+with --with-bad-rows         |                                         |
                              | OUTOKIA-CX/2026-05.csv denominator      | -120
                              | NORDLEDGER-BO/2026-H1.csv kpi_id        | invoice_accuracy_pct
                              | HELIX-IT/mttr-2026.csv value            | n/a
@@ -706,22 +713,22 @@ COMMENTS = [
      "New offer not yet in the knowledge base; fixed on 28 August."],
     [IT, "incident_resolution_sla", "2026-09", "Claire Martin", "client",
      "No September export received: the month is reported as missing data."],
-    [CX, "average_speed_of_answer", "2026-08", "James Porter", "client",
-     "Unknown KPI on purpose: this line is a rejected row in the demo."],
 ]  # fmt: skip
+BAD_COMMENT = [CX, "average_speed_of_answer", "2026-08", "James Porter", "client",
+               "Unknown KPI on purpose: this line is a rejected row in the demo."]  # fmt: skip
 BAD_SURVEY_ANSWER = [CX, "nps", "2026-10-12", "11"]  # out of the 0-10 range: rejected
 
 
 # --- main --------------------------------------------------------------------------------------
 
 
-def write_observations(folder: Path) -> int:
+def write_observations(folder: Path, bad_rows: bool = False) -> int:
     """Every observation file; the number of rows written (bad ones included)."""
     written = 0
 
     def put(name: str, rows: list[Row], **kw: object) -> None:
         nonlocal written
-        rows = rows + BAD_ROWS.get(name, [])
+        rows = rows + (BAD_ROWS.get(name, []) if bad_rows else [])
         written += len(rows)
         write_rows(folder / name, rows, **kw)  # type: ignore[arg-type]
 
@@ -748,25 +755,27 @@ def write_observations(folder: Path) -> int:
     return written + len(cost) + len(history)
 
 
-def write_demo(inputs: Path) -> tuple[int, int]:
-    """Every generated file of the demo; (observation rows, survey answers) written."""
+def write_demo(inputs: Path, bad_rows: bool = False) -> tuple[int, int]:
+    """Every generated file of the demo; (observation rows, survey answers) written.
+
+    ``bad_rows`` appends the six deliberately bad rows (see the table above)."""
     for folder in (inputs / "observations", inputs / "surveys"):
         for old in folder.rglob("*"):
             if old.is_file() and not old.name.startswith("."):
                 old.unlink()
-    observations = write_observations(inputs / "observations")
+    observations = write_observations(inputs / "observations", bad_rows)
     answers = survey_answers()
     header = ["partner_id", "kpi_id", "response_date", "score"]
     for partner in (CX, IT):
         mine = [a for a in answers if a[0] == partner]
-        if partner == CX:
+        if partner == CX and bad_rows:
             mine.append(BAD_SURVEY_ANSWER)
         (inputs / "surveys").mkdir(parents=True, exist_ok=True)
         (inputs / "surveys" / f"{partner}.csv").write_text(_csv_text([header, *mine]), "utf-8")
     for name, table in (
         ("scope_changes.csv", SCOPE_CHANGES),
         ("actions.csv", ACTIONS),
-        ("comments.csv", COMMENTS),
+        ("comments.csv", [*COMMENTS, BAD_COMMENT] if bad_rows else COMMENTS),
     ):
         (inputs / name).write_text(_csv_text(table), "utf-8")
     assert observations < 20_000 and len(answers) < 3_000, (observations, len(answers))
@@ -776,8 +785,11 @@ def write_demo(inputs: Path) -> tuple[int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--inputs", type=Path, default=Path("inputs"))
+    parser.add_argument(
+        "--with-bad-rows", action="store_true", help="append the six deliberately bad rows"
+    )
     args = parser.parse_args()
-    observations, answers = write_demo(args.inputs)
+    observations, answers = write_demo(args.inputs, args.with_bad_rows)
     print(f"wrote {observations} observation rows and {answers} survey answers to {args.inputs}")
 
 

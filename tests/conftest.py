@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from partner_review.environment import apply_defaults
+from tests.demo import write_demo_with_bad_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_INPUTS = ROOT / "inputs"
@@ -26,3 +27,9 @@ def inputs_copy(tmp_path: Path) -> Path:
     target = tmp_path / "inputs"
     shutil.copytree(DEMO_INPUTS, target)
     return target
+
+
+@pytest.fixture
+def demo_with_bad_rows(tmp_path: Path) -> Path:
+    """A writable copy of the demo inputs with its six deliberately bad rows."""
+    return write_demo_with_bad_rows(tmp_path / "inputs-with-bad-rows")

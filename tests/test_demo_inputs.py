@@ -3,8 +3,6 @@ figures of the feature table in scripts/make_demo.py hold, recomputed here with 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +11,7 @@ from openpyxl import load_workbook
 
 from partner_review.ingest import load_sources
 from partner_review.settings import load_settings
+from tests.demo import load_generator
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ROOT / "inputs"
@@ -172,8 +171,17 @@ def test_cost_per_contact_is_monthly_and_stale_at_the_nightly_date() -> None:
     assert september[3] / september[4] == pytest.approx(4.02)  # OBJ-CX-01 target 4.08: achieved
 
 
-def test_demo_rejects_exactly_the_six_deliberately_bad_rows(settings) -> None:
+def test_committed_demo_is_clean_and_keeps_its_duplicates(settings) -> None:
     sources = load_sources(settings)
+    assert sources.rejected.empty
+    assert len(sources.superseded) == 5
+    assert len(sources.scope_changes) == 5 and len(sources.actions) == 5
+
+
+def test_demo_with_bad_rows_rejects_exactly_the_six_deliberately_bad_rows(
+    demo_with_bad_rows: Path,
+) -> None:
+    sources = load_sources(load_settings(demo_with_bad_rows))
     rejected = set(zip(sources.rejected["file"], sources.rejected["column"], strict=True))
     assert rejected == {
         ("observations/OUTOKIA-CX/2026-02.csv", "period_start"),
@@ -185,18 +193,10 @@ def test_demo_rejects_exactly_the_six_deliberately_bad_rows(settings) -> None:
     }
     assert len(sources.rejected) == 6
     assert len(sources.superseded) == 5
-    assert len(sources.scope_changes) == 5 and len(sources.actions) == 5
 
 
-def test_generator_reproduces_the_committed_demo_files_byte_for_byte(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    spec = importlib.util.spec_from_file_location("make_demo", ROOT / "scripts/make_demo.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, "make_demo", module)  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    module.write_demo(tmp_path)
+def test_generator_reproduces_the_committed_demo_files_byte_for_byte(tmp_path: Path) -> None:
+    load_generator().write_demo(tmp_path)
     generated = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
     assert len(generated) == 23
     for relative in generated:

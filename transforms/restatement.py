@@ -27,6 +27,7 @@ RESTATEMENT_COLUMNS = [
     "changed_files",
 ]
 SHARED_CONFIG = "config.yaml"
+RESTATEMENTS = "restatements"  # the ReviewModel.extras key of the rows a report shows
 
 
 def changed_inputs(old_inputs: pd.DataFrame, new_inputs: pd.DataFrame) -> pd.DataFrame:

@@ -4,18 +4,26 @@ Choice where the spec is silent: a partner report may be sent to the partner,
 so the appendix lists rejected rows as counts per file and the files' own
 problems (a file that could not be read), never the rejected values — those
 may belong to another partner; rejected_rows.csv holds them all.
+
+Restated figures (a period run again after late or corrected files: restatements.csv)
+are listed first, each with its old and new value and status and the changed files
+that explain it (only the partner's own files and the configuration are ever named).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
 
 from partner_review.rendering.formatting import Formats, is_missing
-from partner_review.rendering.views import for_partner, kpi_name, text
+from partner_review.rendering.views import for_partner, kpi_name, kpi_text, partner_currency, text
 from partner_review.settings import Settings
 from transforms.model import ReviewModel
+from transforms.restatement import RESTATEMENTS
+
+_CHANGED_FILE = re.compile(r"^(?P<path>.*) \((?P<change>modified|added|removed)\)$")
 
 
 def data_quality_view(
@@ -25,7 +33,9 @@ def data_quality_view(
     source = model.source
     rejected = source.rejected
     row_count = int(rejected["line"].notna().sum())
+    restated = model.extras.get(RESTATEMENTS)
     return {
+        "restated": [] if restated is None else _restated(restated, settings, partner_id, fmt),
         "files": _files(source.files, fmt),
         "rejected_count": row_count,
         "rejected_by_file": _rejected_by_file(rejected, fmt),
@@ -36,6 +46,35 @@ def data_quality_view(
         "superseded": _superseded(for_partner(source.superseded, partner_id), settings, fmt),
         "freshness": _freshness(for_partner(model.freshness, partner_id), settings, fmt),
     }
+
+
+def _restated(
+    table: pd.DataFrame, settings: Settings, partner_id: str, fmt: Formats
+) -> list[dict[str, Any]]:
+    """One entry per restated KPI and period of the partner (restatements.csv rows)."""
+    currency = partner_currency(settings, partner_id)
+    return [
+        {
+            "kpi": kpi_name(settings, row.kpi_id, fmt.language),
+            "period": fmt.month(str(row.period)),
+            "old": kpi_text(fmt, settings, str(row.kpi_id), row.old_actual, currency),
+            "new": kpi_text(fmt, settings, str(row.kpi_id), row.new_actual, currency),
+            "old_status": text(row.old_status) or "no_data",
+            "new_status": text(row.new_status) or "no_data",
+            "files": _changed_files(text(row.changed_files)),
+        }
+        for row in for_partner(table, partner_id).itertuples(index=False)
+    ]
+
+
+def _changed_files(cell: str) -> list[dict[str, str]]:
+    """ "a.csv (modified);b.csv (added)" as [{path, change}]; a change word left as is."""
+    entries = []
+    for part in filter(None, cell.split(";")):
+        found = _CHANGED_FILE.match(part)
+        path, change = (found["path"], found["change"]) if found else (part, "")
+        entries.append({"path": path, "change": change})
+    return entries
 
 
 def _files(files: pd.DataFrame, fmt: Formats) -> list[dict[str, str]]:

@@ -7,6 +7,7 @@ import asyncio
 import csv
 import json
 import os
+import subprocess
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -148,3 +149,31 @@ def test_quarterly_run_publishes_artifacts_and_a_rerun_records_restatements(
     assert all(r["old_actual"] != r["new_actual"] for r in restated)
     manifest = json.loads((run_dir / "manifest.json").read_text())
     assert manifest["tables"]["restatements.csv"] == len(restated)
+    _assert_reports_show_restatements(run_dir, restated)
+
+
+def _assert_reports_show_restatements(run_dir: Path, restated: list[dict[str, str]]) -> None:
+    """HELIX-IT's report (HTML and PDF, en and fr) lists each restated MTTR figure, old and
+    new, and the corrected file; the other partners' reports say nothing of it."""
+    html = (run_dir / "HELIX-IT.html").read_text(encoding="utf-8")
+    section = html[html.index('id="restated"') : html.index("Sources</h3>")]
+    assert "Mean time to resolve" in section
+    assert "observations/HELIX-IT/mttr-2026.csv (changed)" in section
+    for row in restated:
+        assert f"{float(row['old_actual']):,.1f} h" in section
+        assert f"{float(row['new_actual']):,.1f} h" in section
+    count = len(restated)
+    noun = "figure" if count == 1 else "figures"
+    assert f"{count} {noun} changed since the previous report for this period." in html
+    french = (run_dir / "HELIX-IT.fr.html").read_text(encoding="utf-8")
+    assert "Chiffres révisés" in french and "Délai moyen de résolution" in french
+    assert "mttr-2026.csv (modifié)" in french
+    pdf_text = subprocess.run(
+        ["pdftotext", "-layout", str(run_dir / "HELIX-IT.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "Restated figures" in pdf_text and "mttr-2026.csv" in pdf_text
+    for other in ("OUTOKIA-CX", "NORDLEDGER-BO"):
+        assert 'id="restated"' not in (run_dir / f"{other}.html").read_text(encoding="utf-8")

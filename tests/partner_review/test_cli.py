@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 CLI = [sys.executable, "-m", "partner_review.cli"]
@@ -90,3 +91,58 @@ def test_init_writes_a_starter_that_validates(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     check = _cli("validate", "--inputs", str(target))
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def _data_rows(path: Path) -> int:
+    """Rows of a demo data file counted with pandas / openpyxl, not with the code under test."""
+    if path.suffix == ".parquet":
+        return len(pd.read_parquet(path))
+    if path.suffix == ".xlsx":
+        return len(pd.read_excel(path, sheet_name="observations"))
+    head = path.read_bytes()[:4]
+    encoding = "utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    try:
+        path.read_bytes().decode(encoding)
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    return len(pd.read_csv(path, sep=None, engine="python", encoding=encoding))
+
+
+def test_validate_on_the_demo_exits_0_with_a_summary_matching_the_files(
+    demo_inputs: Path,
+) -> None:
+    result = _cli("validate", "--inputs", str(demo_inputs))
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    partners = sorted(p.stem for p in (demo_inputs / "partners").glob("*.yaml"))
+    assert f"Partners ({len(partners)}): {', '.join(partners)}" in out
+    kpis = [k["id"] for k in yaml.safe_load((demo_inputs / "config.yaml").read_text())["kpis"]]
+    assert f"KPIs ({len(kpis)}): {', '.join(kpis)}" in out
+    data = sorted(
+        p
+        for folder in ("observations", "surveys")
+        for p in (demo_inputs / folder).rglob("*")
+        if p.is_file()
+    )
+    logs = [demo_inputs / n for n in ("scope_changes.csv", "actions.csv", "comments.csv")]
+    assert f"Files ({len(data) + len(logs)}):" in out
+    for path in [*data, *logs]:
+        name = path.relative_to(demo_inputs).as_posix()
+        assert (
+            f"  {name} [" in out
+            and f"]: {_data_rows(path)} rows, 0 rejected"
+            in out.split(f"  {name} [")[1].split("\n")[0]
+        ), name
+    assert "rejected: 0" in out and "No problems found." in out
+
+
+def test_validate_lists_every_bad_row_and_exits_1(demo_with_bad_rows: Path) -> None:
+    result = _cli("validate", "--inputs", str(demo_with_bad_rows))
+    assert result.returncode == 1
+    assert "6 problems:" in result.stdout
+    assert (
+        "observations/OUTOKIA-CX/2026-02.csv:114: period_start: '2026-02-31' is not a date"
+        in result.stdout
+    )
+    assert "surveys/OUTOKIA-CX.csv:1765: score: '11' is outside 0-10" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
