@@ -22,10 +22,13 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from transforms.codes import decode, factorize_sorted
+
 RATIO_LIKE = ("ratio", "nps", "top2box")
 KEYS = ["partner_id", "kpi_id", "period"]
 VALUE_COLUMNS = [*KEYS, "actual", "numerator", "denominator", "rows"]
 MONTHLY_COLUMNS = [*VALUE_COLUMNS, "insufficient_volume"]
+SUMMED = ("numerator", "denominator", "value")
 
 
 def monthly_values(observations: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame:
@@ -35,8 +38,11 @@ def monthly_values(observations: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFra
     insufficient_volume (a ratio, nps or top2box KPI with min_denominator set and
     Σdenominator below it).
     """
-    values = aggregate_rows(observations, kpis, observations["month"])
-    return flag_insufficient_volume(values, kpis)
+    if observations.empty:
+        return flag_insufficient_volume(_empty_values(), kpis)
+    month, months = factorize_sorted(observations["month"])
+    positions = np.arange(len(observations))
+    return _aggregate(observations, kpis, positions, month, months)
 
 
 def period_values(
@@ -50,40 +56,30 @@ def period_values(
     of its months; each period is computed from the rows of its months.
     Columns as :func:`monthly_values`.
     """
-    parts = []
-    for label, months in periods.items():
-        rows = observations[observations["month"].isin(list(months))]
-        parts.append(aggregate_rows(rows, kpis, pd.Series(label, index=rows.index)))
-    values = pd.concat(parts, ignore_index=True) if parts else _empty_values()
-    return flag_insufficient_volume(values, kpis)
+    if observations.empty or not periods:
+        return flag_insufficient_volume(_empty_values(), kpis)
+    month, months = factorize_sorted(observations["month"])
+    labels = pd.Index(sorted(periods), dtype=object).astype(str)
+    chosen, label = [], []
+    for code, name in enumerate(labels):
+        wanted = months.get_indexer(pd.Index([str(m) for m in periods[name]], dtype=object))
+        rows = np.flatnonzero(np.isin(month, wanted[wanted >= 0]))
+        chosen.append(rows)
+        label.append(np.full(len(rows), code, dtype=np.int64))
+    positions, label_codes = np.concatenate(chosen), np.concatenate(label)
+    values = _aggregate(observations, kpis, positions, label_codes, labels, apart=True)
+    rank = pd.Series(range(len(periods)), index=list(periods)).reindex(values["period"])
+    order = np.argsort(rank.to_numpy(), kind="stable")  # periods in the order given
+    return values.take(order).reset_index(drop=True)
 
 
 def aggregate_rows(rows: pd.DataFrame, kpis: pd.DataFrame, period: pd.Series) -> pd.DataFrame:
     """One row per partner, KPI and value of ``period`` (a label per row): VALUE_COLUMNS."""
     if rows.empty:
         return _empty_values()
-    group, keys = _group_codes(rows, period)
-    numbers = pd.DataFrame(
-        {
-            "group": group,
-            "numerator": rows["numerator"].to_numpy(dtype=float),
-            "denominator": rows["denominator"].to_numpy(dtype=float),
-            "value": rows["value"].to_numpy(dtype=float),
-        }
-    )
-    stats = numbers.groupby("group", sort=True).agg(
-        numerator=("numerator", "sum"),
-        denominator=("denominator", "sum"),
-        total=("value", "sum"),
-        mean=("value", "mean"),
-        low=("value", "min"),
-        high=("value", "max"),
-        rows=("value", "size"),
-    )
-    stats["last"] = _last_values(rows, kpis, group)
-    stats = keys.loc[stats.index].join(stats).reset_index(drop=True)
-    stats = stats.merge(kpis[["kpi_id", "aggregation", "scale"]], on="kpi_id", how="inner")
-    return _pick_actual(stats).sort_values(KEYS, ignore_index=True)
+    label, labels = factorize_sorted(period)
+    values = _aggregate(rows, kpis, np.arange(len(rows)), label, labels)
+    return values[VALUE_COLUMNS]
 
 
 def flag_insufficient_volume(values: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame:
@@ -101,32 +97,175 @@ def flag_insufficient_volume(values: pd.DataFrame, kpis: pd.DataFrame) -> pd.Dat
     return out[MONTHLY_COLUMNS]
 
 
-def _group_codes(rows: pd.DataFrame, period: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
-    """An integer per (partner, KPI, period) of each row, and the keys of each integer."""
-    partner_codes, partners = pd.factorize(rows["partner_id"])
-    kpi_codes, kpi_ids = pd.factorize(rows["kpi_id"])
-    period_codes, periods = pd.factorize(period)
-    n_kpis, n_periods = len(kpi_ids), len(periods)
-    group = (partner_codes.astype(np.int64) * n_kpis + kpi_codes) * n_periods + period_codes
-    codes = np.unique(group)
-    keys = pd.DataFrame(
+def _aggregate(
+    rows: pd.DataFrame,
+    kpis: pd.DataFrame,
+    positions: np.ndarray,
+    label: np.ndarray,
+    labels: pd.Index,
+    apart: bool = False,
+) -> pd.DataFrame:
+    """MONTHLY_COLUMNS per partner, KPI and label of the rows at ``positions`` (in order).
+
+    ``label`` is each chosen row's code in the sorted ``labels``; rows of KPIs missing from
+    the catalog are left out. Sorted by partner, KPI and label. ``apart``: each label's
+    rows were once aggregated on their own (see :func:`_plain_sums`).
+    """
+    partner, partners = factorize_sorted(rows["partner_id"])
+    terms = kpis.drop_duplicates("kpi_id")
+    terms.index = pd.Index(terms["kpi_id"].astype(object).astype(str), dtype=object)
+    terms = terms.sort_index()
+    row_kpi, row_kpis = factorize_sorted(rows["kpi_id"])
+    partner, row_kpi = partner[positions], row_kpi[positions]
+    numbers = {name: rows[name].to_numpy(dtype=float)[positions] for name in SUMMED}
+    plain = _plain_sums(partner, row_kpi, label, len(labels) if apart else 1, numbers)
+    kpi = np.append(terms.index.get_indexer(row_kpis.astype(object)), -1)[row_kpi]
+    known = kpi >= 0
+    if not known.all():
+        positions, partner, kpi, label = (a[known] for a in (positions, partner, kpi, label))
+        numbers = {name: column[known] for name, column in numbers.items()}
+    if not len(positions):
+        return flag_insufficient_volume(_empty_values(), kpis)
+    n_kpis, n_labels = len(terms), len(labels)
+    group = (partner * n_kpis + kpi) * n_labels + label
+    order = np.argsort(group, kind="stable")
+    ordered = group[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    keys = ordered[starts]
+    aggregation = terms["aggregation"].to_numpy(dtype=object)
+    sorted_numbers = {name: column[order] for name, column in numbers.items()}
+    subset = keys % n_labels if apart else np.zeros(len(keys), dtype=np.int64)
+    stats = _group_stats(sorted_numbers, starts, {k: v[subset] for k, v in plain.items()})
+    stats["last"] = _last_values(rows, positions, aggregation[kpi] == "last", group, keys)
+    kpi_code = (keys // n_labels) % n_kpis
+    out = pd.DataFrame(
         {
-            "partner_id": np.asarray(partners, dtype=object)[codes // (n_kpis * n_periods)],
-            "kpi_id": np.asarray(kpi_ids, dtype=object)[(codes // n_periods) % n_kpis],
-            "period": np.asarray(periods, dtype=object)[codes % n_periods],
-        },
-        index=codes,
+            "partner_id": decode(keys // (n_labels * n_kpis), partners),
+            "kpi_id": decode(kpi_code, terms.index.astype(str)),
+            "period": decode(keys % n_labels, labels),
+        }
     )
-    return group, keys
+    kinds = pd.Series(aggregation[kpi_code])
+    scale = terms["scale"].to_numpy(dtype=float)[kpi_code]
+    minimum = terms["min_denominator"].to_numpy(dtype=float)[kpi_code]
+    out = pd.concat([out, _pick_actual(stats, kinds, scale)], axis=1)
+    with np.errstate(invalid="ignore"):
+        below = out["denominator"].to_numpy() < minimum
+    out["insufficient_volume"] = kinds.isin(RATIO_LIKE).to_numpy() & ~np.isnan(minimum) & below
+    return out
 
 
-def _last_values(rows: pd.DataFrame, kpis: pd.DataFrame, group: np.ndarray) -> pd.Series:
-    """The value of the last row (SPEC order) per group, for rows of `last` KPIs."""
-    last_kpis = kpis.loc[kpis["aggregation"].eq("last"), "kpi_id"]
-    mask = rows["kpi_id"].isin(last_kpis).to_numpy()
+def _plain_sums(
+    partner: np.ndarray,
+    kpi: np.ndarray,
+    label: np.ndarray,
+    subsets: int,
+    numbers: dict[str, np.ndarray],
+) -> dict[str, np.ndarray]:
+    """Per subset (one per label, or one for all) and column: whether pandas' groupby
+    would add its rows one after the other.
+
+    pandas sums (and takes min/max of) a column with numpy's reduceat when the rows come
+    grouped in order of appearance and the column has no empty cell, and with compensated
+    sums otherwise; the two can differ in the last bit. The engine has always grouped each
+    period's rows (of every KPI) at once, so this decides, per period, which one it used.
+    """
+    plain = {name: np.zeros(subsets, dtype=bool) for name in numbers}
+    for code in range(subsets):
+        rows = np.flatnonzero(label == code) if subsets > 1 else slice(None)
+        if not _grouped_in_appearance_order(partner[rows], kpi[rows], label[rows]):
+            continue
+        for name, column in numbers.items():
+            plain[name][code] = not np.isnan(column[rows]).any()
+    return plain
+
+
+def _grouped_in_appearance_order(*keys: np.ndarray) -> bool:
+    """Whether numbering each key by first appearance gives never-decreasing group numbers."""
+    group = np.zeros(len(keys[0]), dtype=np.int64)
+    for key in keys:
+        codes, uniques = pd.factorize(key)
+        group = group * max(len(uniques), 1) + codes
+    return bool(np.all(group[1:] >= group[:-1]))
+
+
+def _group_stats(
+    numbers: dict[str, np.ndarray], starts: np.ndarray, plain: dict[str, np.ndarray]
+) -> pd.DataFrame:
+    """Σnumerator, Σdenominator, Σ/mean/min/max of value and the row count per group.
+
+    ``numbers`` are the columns with rows in group order, ``starts`` where each group
+    begins, ``plain`` per group and column whether pandas would add plainly (see
+    :func:`_plain_sums`); the figures are pandas' to the last bit either way.
+    """
+    sizes = np.diff(np.append(starts, len(numbers["value"])))
+    several = sizes > 1
+    members = np.repeat(several, sizes)
+    stats = pd.DataFrame({"rows": sizes.astype(np.int64)})
+    for name, column in numbers.items():
+        wanted = {"sum": np.add, "mean": np.add, "min": np.minimum, "max": np.maximum}
+        if name != "value":
+            wanted = {"sum": np.add}
+        compensated = _compensated(column, starts, sizes, several, members, list(wanted))
+        for how, ufunc in wanted.items():
+            reduced = ufunc.reduceat(column, starts) if len(column) else column
+            if how == "mean":
+                reduced = reduced / sizes
+            stats[_STAT_NAMES[name, how]] = np.where(plain[name], reduced, compensated[how])
+    return stats
+
+
+def _compensated(
+    column: np.ndarray,
+    starts: np.ndarray,
+    sizes: np.ndarray,
+    several: np.ndarray,
+    members: np.ndarray,
+    hows: Sequence[str],
+) -> dict[str, np.ndarray]:
+    """pandas' Cython group sums (compensated, skipping empty cells), means, min and max."""
+    first = column[starts]
+    out = {
+        "sum": np.where(np.isnan(first), 0.0, first + 0.0),
+        "mean": first + 0.0,
+        "min": first.copy(),
+        "max": first.copy(),
+    }
+    if several.any():
+        # a leading row of another group keeps pandas off its reduceat shortcut
+        groups = np.repeat(np.flatnonzero(several), sizes[several])
+        frame = pd.DataFrame(
+            {"group": np.append(-1, groups), "x": np.append(np.nan, column[members])}
+        )
+        pooled = frame.groupby("group", sort=True)["x"].agg(list(hows)).iloc[1:]
+        for how in hows:
+            out[how][pooled.index.to_numpy()] = pooled[how].to_numpy()
+    return out
+
+
+_STAT_NAMES = {
+    ("numerator", "sum"): "numerator",
+    ("denominator", "sum"): "denominator",
+    ("value", "sum"): "total",
+    ("value", "mean"): "mean",
+    ("value", "min"): "low",
+    ("value", "max"): "high",
+}
+
+
+def _last_values(
+    rows: pd.DataFrame,
+    positions: np.ndarray,
+    mask: np.ndarray,
+    group: np.ndarray,
+    keys: np.ndarray,
+) -> np.ndarray:
+    """The value of the last row (SPEC order) per group of ``keys``, for rows of ``mask``
+    (the chosen rows of `last` KPIs)."""
+    out = np.full(len(keys), np.nan)
     if not mask.any():
-        return pd.Series(dtype=float)
-    chosen = rows.loc[mask]
+        return out
+    chosen = rows.take(positions[mask])
     file_codes, _ = pd.factorize(chosen["file"], sort=True)
     order = np.lexsort(
         (
@@ -140,32 +279,34 @@ def _last_values(rows: pd.DataFrame, kpis: pd.DataFrame, group: np.ndarray) -> p
     groups = group[mask][order]
     is_last = np.append(groups[1:] != groups[:-1], True)
     values = chosen["value"].to_numpy(dtype=float)[order]
-    return pd.Series(values[is_last], index=groups[is_last])
+    out[np.searchsorted(keys, groups[is_last])] = values[is_last]
+    return out
 
 
-def _pick_actual(stats: pd.DataFrame) -> pd.DataFrame:
-    aggregation = stats["aggregation"]
+def _pick_actual(stats: pd.DataFrame, aggregation: pd.Series, scale: np.ndarray) -> pd.DataFrame:
     ratio_like = aggregation.isin(RATIO_LIKE).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = stats["numerator"] * stats["scale"] / stats["denominator"]
+        ratio = stats["numerator"].to_numpy() * scale / stats["denominator"].to_numpy()
     actual = np.select(
         [
             ratio_like,
-            aggregation.eq("sum"),
-            aggregation.eq("mean"),
-            aggregation.eq("min"),
-            aggregation.eq("max"),
-            aggregation.eq("last"),
+            aggregation.eq("sum").to_numpy(),
+            aggregation.eq("mean").to_numpy(),
+            aggregation.eq("min").to_numpy(),
+            aggregation.eq("max").to_numpy(),
+            aggregation.eq("last").to_numpy(),
         ],
         [ratio, stats["total"], stats["mean"], stats["low"], stats["high"], stats["last"]],
         default=np.nan,
     )
-    out = stats[KEYS].copy()
-    out["actual"] = actual.astype(float)
-    out["numerator"] = stats["numerator"].where(ratio_like).astype(float)
-    out["denominator"] = stats["denominator"].where(ratio_like).astype(float)
-    out["rows"] = stats["rows"].astype(int)
-    return out[VALUE_COLUMNS].reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "actual": actual.astype(float),
+            "numerator": np.where(ratio_like, stats["numerator"], np.nan),
+            "denominator": np.where(ratio_like, stats["denominator"], np.nan),
+            "rows": stats["rows"].astype(int).to_numpy(),
+        }
+    )
 
 
 def _empty_values() -> pd.DataFrame:

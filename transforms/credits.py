@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from transforms.codes import month_ordinals
 from transforms.schemas import CreditsCsv
 
 CREDIT_COLUMNS = [*CreditsCsv.to_schema().columns, "monthly_fee", "chronic"]
@@ -77,7 +78,7 @@ def earnback_states(
     confirmed: one of them, up to ``last_month``, is not ``met`` (or n = 0); else pending.
     """
     n = credits["earnback_months"].astype(int).to_numpy()
-    month = pd.PeriodIndex(credits["period"], freq="M").asi8
+    month = month_ordinals(credits["period"])
     position = np.repeat(np.arange(len(credits)), n)
     offset = np.concatenate([np.arange(1, k + 1) for k in n]) if n.sum() else np.array([], int)
     following = month[position] + offset
@@ -105,7 +106,7 @@ def _met_months(monthly: pd.DataFrame) -> pd.MultiIndex:
         [
             met["partner_id"].to_numpy(),
             met["kpi_id"].to_numpy(),
-            pd.PeriodIndex(met["period"], freq="M").asi8,
+            month_ordinals(met["period"]),
         ]
     )
 
@@ -123,7 +124,7 @@ def chronic_breaches(
     breaches = breaches.merge(rules, on="partner_id")
     if breaches.empty or not months:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CHRONIC_COLUMNS})
-    breaches["ordinal"] = pd.PeriodIndex(breaches["period"], freq="M").asi8
+    breaches["ordinal"] = month_ordinals(breaches["period"])
     at = pd.DataFrame({"at": [str(m) for m in months], "at_ordinal": [m.ordinal for m in months]})
     pairs = breaches.merge(at, how="cross")
     window = pairs["chronic_window_months"].astype(int)

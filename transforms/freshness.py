@@ -12,6 +12,8 @@ from datetime import date
 
 import pandas as pd
 
+from transforms.codes import TEXT
+
 FRESHNESS_COLUMNS = ["partner_id", "kpi_id", "latest_period_end", "days_old", "stale"]
 
 
@@ -22,9 +24,10 @@ def assess_freshness(observations: pd.DataFrame, as_of: date, freshness_days: in
     seen = observations.loc[
         observations["period_start"] <= day, ["partner_id", "kpi_id", "period_end"]
     ]
-    latest = seen.groupby(["partner_id", "kpi_id"], as_index=False).agg(
+    latest = seen.groupby(["partner_id", "kpi_id"], as_index=False, observed=True).agg(
         latest_period_end=("period_end", "max")
     )
+    latest = latest.astype({"partner_id": TEXT, "kpi_id": TEXT})  # whatever dtype they came in
     latest["latest_period_end"] = pd.to_datetime(latest["latest_period_end"])
     latest["days_old"] = (day - latest["latest_period_end"]).dt.days.astype(int)
     latest["stale"] = latest["days_old"].gt(freshness_days)

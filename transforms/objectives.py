@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from transforms.codes import month_ordinals
 from transforms.schemas import ObjectivesCsv
 
 CSV_COLUMNS = list(ObjectivesCsv.to_schema().columns)
@@ -47,13 +48,6 @@ _SEVERITY = {
     "objective_off_track": "critical",
     "objective_at_risk": "warning",
 }
-
-
-def month_ordinals(labels: pd.Series) -> np.ndarray:
-    """``YYYY-MM`` labels as pandas monthly Period ordinals (consecutive integers)."""
-    codes, uniques = pd.factorize(labels.astype(str))
-    ordinals = pd.PeriodIndex(list(uniques), freq="M").asi8
-    return np.asarray(ordinals, dtype=np.int64)[codes]
 
 
 def _months(ordinals: np.ndarray) -> pd.PeriodIndex:

@@ -21,9 +21,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import numpy as np
 import pandas as pd
 
 from transforms.aggregation import monthly_values
+from transforms.codes import factorize_sorted, vocabulary
 from transforms.credits import assess_credits, chronic_breaches
 from transforms.deviations import (
     SEVERITY,
@@ -115,14 +117,18 @@ def _status_months(observations: pd.DataFrame, catalog: Catalog, run: RunSpec) -
     reach = int(windows.max()) - 1 if len(windows) else 0
     first = min(p.first_month for p in run.judged) - reach
     if not observations.empty:
-        first = min(first, parse_month(str(observations["month"].min())))
+        first = min(first, _first_data_month(observations))
     return list(pd.period_range(first, _last_month(run), freq="M"))
+
+
+def _first_data_month(observations: pd.DataFrame) -> pd.Period:
+    return parse_month(str(vocabulary(observations["month"])[0]))
 
 
 def _model_months(statuses: pd.DataFrame, observations: pd.DataFrame, run: RunSpec) -> pd.DataFrame:
     first = min(p.first_month for p in run.judged)
     if not observations.empty:
-        first = min(first, parse_month(str(observations["month"].min())))
+        first = min(first, _first_data_month(observations))
     return statuses[statuses["period"] >= str(first)].reset_index(drop=True)
 
 
@@ -196,23 +202,23 @@ def order_rows(frame: pd.DataFrame, run: RunSpec) -> pd.DataFrame:
     deviations within a period by the kind order of SPEC §3's table."""
     if frame.empty:
         return frame.reset_index(drop=True)
-    ranks = _period_ranks(frame["period"], run)
-    keys = pd.DataFrame(
-        {
-            "partner": frame["partner_id"].astype(object).fillna("\uffff").astype(str),
-            "kpi": frame["kpi_id"].astype(object).fillna("\uffff").astype(str),
-            "period_rank": frame["period"].map(ranks).astype("int64"),
-            "period": frame["period"].astype(str),
-        },
-        index=frame.index,
-    )
-    columns = ["partner", "kpi", "period_rank", "period"]
+    period, periods = factorize_sorted(frame["period"])
+    ranks = _period_ranks(pd.Series(periods, dtype=object), run)
+    rank = np.array([ranks[p] for p in periods] + [2**41], dtype=np.int64)[period]
+    keys = [_last_when_missing(frame["partner_id"]), _last_when_missing(frame["kpi_id"]), rank]
+    keys.append(period)
     if "kind" in frame.columns:
-        keys["kind"] = frame["kind"].map({k: i for i, k in enumerate(SEVERITY)})
-        keys["objective"] = frame["objective_id"].astype(object).fillna("").astype(str)
-        columns += ["kind", "objective"]
-    order = keys.sort_values(columns, kind="stable").index
-    return frame.loc[order].reset_index(drop=True)
+        kind, kinds = factorize_sorted(frame["kind"])
+        position = {k: i for i, k in enumerate(SEVERITY)}
+        keys.append(np.array([position.get(k, len(SEVERITY)) for k in kinds] + [-1])[kind])
+        keys.append(factorize_sorted(frame["objective_id"])[0])  # empty sorts first
+    order = np.lexsort(keys[::-1])
+    return frame.take(order).reset_index(drop=True)
+
+
+def _last_when_missing(column: pd.Series) -> np.ndarray:
+    codes, labels = factorize_sorted(column)
+    return np.where(codes < 0, len(labels), codes)
 
 
 def _period_ranks(labels: pd.Series, run: RunSpec) -> dict[object, int]:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from transforms.aggregation import MONTHLY_COLUMNS, period_values
+from transforms.codes import TEXT
 from transforms.periods import AssessedPeriod, RunSpec
 from transforms.schemas import ScorecardCsv
 
@@ -48,6 +49,7 @@ def scorecard_keys(
         ],
         ignore_index=True,
     )
+    pairs = pairs.astype({"partner_id": TEXT, "kpi_id": TEXT})  # whatever dtype they came in
     return pairs.drop_duplicates().sort_values(["partner_id", "kpi_id"], ignore_index=True)
 
 

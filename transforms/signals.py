@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from transforms.objectives import format_value, month_ordinals
+from transforms.codes import month_ordinals
+from transforms.objectives import format_value
 
 RUN_LENGTH = 7
 SIGMA_FACTOR = 2.66

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import pytest
 
 from transforms import schemas
 from transforms.model import Catalog, SourceData
@@ -310,3 +311,24 @@ def test_review_without_observations_still_builds() -> None:
     assert set(model.scorecard["status"]) == {"no_data", "no_target"}
     assert model.credits.empty
     assert "missing_data" in set(model.deviations["kind"])
+
+
+@pytest.mark.parametrize("dtype", ["category", "string[pyarrow]", "object"])
+def test_key_columns_as_category_or_arrow_strings_give_the_same_review(dtype: str) -> None:
+    """Ingestion may hand partner_id, kpi_id and month over as category or string[pyarrow]."""
+    obs = observations()
+    recoded = obs.astype({"partner_id": dtype, "kpi_id": dtype, "month": dtype})
+    for run in (Q3, NIGHTLY):
+        expected = build_review(catalog(), source(obs), run)
+        got = build_review(catalog(), source(recoded), run)
+        for name in (
+            "scorecard",
+            "monthly",
+            "objectives",
+            "signals",
+            "deviations",
+            "credits",
+            "freshness",
+        ):
+            pd.testing.assert_frame_equal(getattr(got, name), getattr(expected, name))
+        assert not expected.deviations.empty and not expected.monthly.empty

@@ -1,0 +1,77 @@
+"""Integer codes for the text keys of frames (partner_id, kpi_id, period labels).
+
+The engine groups, joins and sorts frames of up to millions of rows by these keys, so it
+works on integer codes rather than on text. A key column may arrive as object, the
+default ``str`` dtype, ``string[pyarrow]`` or ``category``; whatever it is, a
+*vocabulary* is the sorted distinct labels (as ``str``, in Python string order, the order
+``sort_values`` gives text) and a code is a label's position in it (-1 for an empty
+cell), so ordering codes orders the labels and two columns encoded with one vocabulary
+can be compared code for code.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+TEXT: Final = "str"
+
+
+def factorize_sorted(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes of ``column`` (int64, -1 where empty) and its vocabulary."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy().astype(np.int64)
+        present = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)) > 0
+        vocabulary = _text_index(column.cat.categories[present])
+        return encode(column, vocabulary), vocabulary
+    codes, uniques = pd.factorize(column, sort=True)
+    vocabulary = _text_index(uniques)
+    if not vocabulary.is_monotonic_increasing:  # a dtype whose order is not text order
+        return encode(column, vocabulary.sort_values()), vocabulary.sort_values()
+    return codes.astype(np.int64), vocabulary
+
+
+def vocabulary(*columns: pd.Series | pd.Index) -> pd.Index:
+    """The sorted distinct labels of every column given."""
+    parts = []
+    for column in columns:
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            parts.append(_text_index(pd.Series(column).cat.categories))
+        else:
+            parts.append(_text_index(pd.unique(pd.Series(column).dropna())))
+    if not parts:
+        return _text_index([])
+    joined = parts[0].append(parts[1:]) if len(parts) > 1 else parts[0]
+    return joined.unique().sort_values()
+
+
+def encode(column: pd.Series | pd.Index, vocabulary: pd.Index) -> np.ndarray:
+    """The position of each label of ``column`` in ``vocabulary`` (-1: empty or absent)."""
+    series = pd.Series(column)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy().astype(np.int64)
+        uniques = series.cat.categories
+    else:
+        codes, uniques = pd.factorize(series)
+        codes = codes.astype(np.int64)
+    lookup = np.append(vocabulary.get_indexer(_text_index(uniques)), -1).astype(np.int64)
+    return lookup[codes]
+
+
+def decode(codes: np.ndarray, vocabulary: pd.Index) -> pd.api.extensions.ExtensionArray:
+    """The labels of ``codes`` as a ``str`` array (missing where the code is -1)."""
+    labels = pd.array(vocabulary.to_numpy(dtype=object), dtype=TEXT)
+    return labels.take(np.asarray(codes), allow_fill=True)
+
+
+def month_ordinals(labels: pd.Series | np.ndarray | list[str]) -> np.ndarray:
+    """``YYYY-MM`` labels as pandas monthly Period ordinals (consecutive integers)."""
+    codes, uniques = pd.factorize(pd.Series(labels))
+    ordinals = pd.PeriodIndex([str(u) for u in uniques], freq="M").asi8
+    return np.asarray(ordinals, dtype=np.int64)[codes]
+
+
+def _text_index(values: object) -> pd.Index:
+    return pd.Index(pd.Series(values, dtype=object).astype(TEXT), dtype=TEXT)
