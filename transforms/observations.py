@@ -20,8 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+import numpy as np
 import pandas as pd
 
 from transforms.cells import (
@@ -31,12 +32,22 @@ from transforms.cells import (
     concat_rejected,
     flag_extra_cells,
     known_list,
-    month_labels,
-    optional_text,
     parse_dates,
     parse_months,
-    parse_numbers,
-    text,
+)
+from transforms.row_checks import (
+    FaultSink,
+    RowFaults,
+    coded_text,
+    column_dates,
+    column_numbers,
+    column_optional_text,
+    column_text,
+    constant_text,
+    distinct_values,
+    month_index,
+    month_text,
+    spread,
 )
 
 OBSERVATION_REQUIRED: tuple[str | tuple[str, ...], ...] = (
@@ -106,27 +117,34 @@ def check_observation_rows(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One file's rows: (valid rows as Observations columns, rejected rows)."""
     raw = table.frame
-    faults = Faults(raw.index)
-    flag_extra_cells(faults, raw)
-    partner_id, kpi_id = text(raw, "partner_id"), text(raw, "kpi_id")
+    faults = RowFaults(raw.index)
+    flag_extra_cells(cast(Faults, faults), raw)  # RowFaults has the flag() of Faults
+    kpi = coded_text(raw, "kpi_id")
+    partner_id, kpi_id = column_text(raw, "partner_id"), kpi.rows()
     flag_identity(faults, partner_id, kpi_id, kpis, partners)
     start, end = _check_period(faults, raw)
-    aggregation = kpi_id.map(dict(zip(kpis["kpi_id"], kpis["aggregation"], strict=True)))
+    aggregation = kpi.lookup(dict(zip(kpis["kpi_id"], kpis["aggregation"], strict=True)))
     numbers = _check_numbers(faults, raw, aggregation, table.decimal_comma)
     ok = faults.ok
+    every = bool(ok.all())
+
+    def kept_rows(column: pd.Series) -> pd.Series:
+        return column if every else column[ok]
+
+    kept_start = kept_rows(start)
     kept = pd.DataFrame(
         {
-            "partner_id": partner_id[ok],
-            "kpi_id": kpi_id[ok],
-            "period_start": start[ok],
-            "period_end": end[ok],
-            "month": month_labels(start[ok]),
-            **{name: numbers[name][ok] for name in _VALUES},
-            "source": optional_text(raw, "source")[ok],
-            "note": optional_text(raw, "note")[ok],
-            "file": table.file,
-            "line": raw.loc[ok, "line"].astype("int64"),
-            "origin": "observation",
+            "partner_id": kept_rows(partner_id),
+            "kpi_id": kept_rows(kpi_id),
+            "period_start": kept_start,
+            "period_end": kept_rows(end),
+            "month": month_text(kept_start),
+            **{name: kept_rows(numbers[name]) for name in _VALUES},
+            "source": kept_rows(column_optional_text(raw, "source")),
+            "note": kept_rows(column_optional_text(raw, "note")),
+            "file": constant_text(table.file, kept_start.index),
+            "line": kept_rows(raw["line"]).astype("int64"),
+            "origin": constant_text("observation", kept_start.index),
         },
         columns=OBSERVATION_COLUMNS,
     )
@@ -134,7 +152,7 @@ def check_observation_rows(
 
 
 def flag_identity(
-    faults: Faults,
+    faults: FaultSink,
     partner_id: pd.Series,
     kpi_id: pd.Series,
     kpis: pd.DataFrame,
@@ -162,11 +180,11 @@ def flag_identity(
     )
 
 
-def _check_period(faults: Faults, raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+def _check_period(faults: FaultSink, raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """period_start and period_end of each row, from the date columns or the period shorthand."""
-    given_start, given_end = parse_dates(raw, "period_start"), parse_dates(raw, "period_end")
-    period = text(raw, "period")
-    short_start, short_end = _period_shorthand(period)
+    given_start, given_end = column_dates(raw, "period_start"), column_dates(raw, "period_end")
+    period = column_text(raw, "period")
+    short_start, short_end = _period_shorthand_per_distinct(period)
     faults.flag(given_start.invalid, "period_start", f"is not a date; {_DATE_HINT}")
     faults.flag(given_end.invalid, "period_end", f"is not a date; {_DATE_HINT}")
     faults.flag(
@@ -198,12 +216,21 @@ def _check_period(faults: Faults, raw: pd.DataFrame) -> tuple[pd.Series, pd.Seri
         "is before period_start; correct the dates",
     )
     faults.flag(
-        _month_number(end).ne(_month_number(start)) & start.notna() & end.notna(),
+        _other_month(start, end),
         "period_end",
         "is in another month than period_start; a row lies inside one calendar month, "
         "split it into one row per month",
     )
     return start, end
+
+
+def _period_shorthand_per_distinct(period: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """:func:`_period_shorthand` worked out once per distinct period."""
+    if not period.ne("").any():
+        return _period_shorthand(period)
+    codes, distinct = distinct_values(period)
+    start, end = _period_shorthand(distinct)
+    return spread(start, codes, period.index), spread(end, codes, period.index)
 
 
 def _period_shorthand(period: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -217,13 +244,13 @@ def _period_shorthand(period: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _check_numbers(
-    faults: Faults, raw: pd.DataFrame, aggregation: pd.Series, decimal_comma: bool
+    faults: FaultSink, raw: pd.DataFrame, aggregation: pd.Series, decimal_comma: bool
 ) -> dict[str, pd.Series]:
     """numerator and denominator for ratio, nps and top2box KPIs; value for the others."""
     is_ratio = aggregation.isin(RATIO_AGGREGATIONS)
-    numerator = parse_numbers(raw, "numerator", decimal_comma)
-    denominator = parse_numbers(raw, "denominator", decimal_comma)
-    value = parse_numbers(raw, "value", decimal_comma)
+    numerator = column_numbers(raw, "numerator", decimal_comma)
+    denominator = column_numbers(raw, "denominator", decimal_comma)
+    value = column_numbers(raw, "value", decimal_comma)
     need = "a ratio, nps or top2box KPI needs numerator and denominator"
     flag_number_faults(faults, numerator, is_ratio, "numerator", need)
     num, den = numerator.values, denominator.values
@@ -254,7 +281,7 @@ def _check_numbers(
 
 
 def flag_number_faults(
-    faults: Faults, numbers: Numbers, applies: pd.Series, column: str, need: str
+    faults: FaultSink, numbers: Numbers, applies: pd.Series, column: str, need: str
 ) -> None:
     """Empty, non-numeric, ambiguous and non-finite cells of a number column."""
     faults.flag(applies & numbers.empty, column, f"is empty; {need}")
@@ -281,11 +308,7 @@ def resolve_duplicates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     if rows.empty:
         return rows.reset_index(drop=True), empty_superseded()
-    files = pd.Categorical(rows["file"], categories=sorted(rows["file"].unique()))
-    order = pd.DataFrame({"f": files.codes, "l": rows["line"].to_numpy()}).sort_values(
-        ["f", "l"], kind="stable"
-    )
-    ordered = rows.iloc[order.index].reset_index(drop=True)
+    ordered = _in_file_order(rows)
     loser = ordered.duplicated(_KEY, keep="last")
     if not loser.any():
         return ordered, empty_superseded()
@@ -307,6 +330,24 @@ def resolve_duplicates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         columns=SUPERSEDED_COLUMNS,
     )
     return winners.reset_index(drop=True), superseded.reset_index(drop=True)
+
+
+def _in_file_order(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows sorted by file path, then line (stable), with a fresh index."""
+    files = _file_ranks(rows["file"])
+    lines = rows["line"].to_numpy()
+    same_file = np.diff(files) == 0
+    if (np.diff(files) >= 0).all() and (np.diff(lines)[same_file] >= 0).all():
+        return rows.reset_index(drop=True)  # already in order: one file's rows, as read
+    return rows.iloc[np.lexsort((lines, files))].reset_index(drop=True)
+
+
+def _file_ranks(files: pd.Series) -> np.ndarray:
+    """Each row's file as its rank among the files' paths."""
+    if files.eq(files.iloc[0]).all():
+        return np.zeros(len(files), dtype=np.intp)  # one file (the usual case)
+    ranks, _ = pd.factorize(files, sort=True)
+    return ranks
 
 
 def empty_observations() -> pd.DataFrame:
@@ -333,5 +374,7 @@ def empty_superseded() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=types.get(c, object)) for c in SUPERSEDED_COLUMNS})
 
 
-def _month_number(days: pd.Series) -> pd.Series:
-    return days.dt.year * 12 + days.dt.month
+def _other_month(start: pd.Series, end: pd.Series) -> pd.Series:
+    """Rows whose start and end are both dates, in different calendar months."""
+    first, last = month_index(start), month_index(end)
+    return pd.Series((first != last) & ~np.isnat(first) & ~np.isnat(last), index=start.index)
