@@ -35,7 +35,9 @@ from transforms.cells import (
     parse_dates,
     parse_months,
 )
+from transforms.duplicates import ROW_KEY, resolve_duplicates, row_keys
 from transforms.row_checks import (
+    CodedText,
     FaultSink,
     RowFaults,
     coded_text,
@@ -70,19 +72,7 @@ OBSERVATION_COLUMNS = [
     "line",
     "origin",
 ]
-SUPERSEDED_COLUMNS = [
-    "file",
-    "line",
-    "partner_id",
-    "kpi_id",
-    "period_start",
-    "period_end",
-    "kept_file",
-    "kept_line",
-    "reason",
-]
 RATIO_AGGREGATIONS = ("ratio", "nps", "top2box")
-_KEY = ["partner_id", "kpi_id", "period_start", "period_end"]
 _VALUES = ["numerator", "denominator", "value"]
 _DATE_HINT = "write it as YYYY-MM-DD, e.g. 2026-03-01"
 _NUMBER_HINT = "write a number with '.' as decimal point (',' in a semicolon-separated file)"
@@ -103,9 +93,11 @@ def build_observations(
     """Every observation file's rows checked, then the duplicate rule applied across files."""
     kept, rejected = [], []
     for table in tables:
-        rows, bad = check_observation_rows(table, kpis, partners)
+        rows, bad = _checked_rows(table, kpis, partners)
         kept.append(rows)
         rejected.append(bad)
+    if not all(ROW_KEY in rows.columns for rows in kept):
+        kept = [rows.drop(columns=ROW_KEY, errors="ignore") for rows in kept]
     observations, superseded = resolve_duplicates(
         pd.concat(kept, ignore_index=True) if kept else empty_observations()
     )
@@ -116,12 +108,19 @@ def check_observation_rows(
     table: RawFrame, kpis: pd.DataFrame, partners: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One file's rows: (valid rows as Observations columns, rejected rows)."""
+    kept, rejected = _checked_rows(table, kpis, partners)
+    return kept.drop(columns=ROW_KEY, errors="ignore"), rejected
+
+
+def _checked_rows(
+    table: RawFrame, kpis: pd.DataFrame, partners: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """check_observation_rows, the kept rows with their key for the duplicate rule if it fits."""
     raw = table.frame
     faults = RowFaults(raw.index)
     flag_extra_cells(cast(Faults, faults), raw)  # RowFaults has the flag() of Faults
-    kpi = coded_text(raw, "kpi_id")
-    partner_id, kpi_id = column_text(raw, "partner_id"), kpi.rows()
-    flag_identity(faults, partner_id, kpi_id, kpis, partners)
+    partner, kpi = coded_text(raw, "partner_id"), coded_text(raw, "kpi_id")
+    flag_identity(faults, partner, kpi, kpis, partners)
     start, end = _check_period(faults, raw)
     aggregation = kpi.lookup(dict(zip(kpis["kpi_id"], kpis["aggregation"], strict=True)))
     numbers = _check_numbers(faults, raw, aggregation, table.decimal_comma)
@@ -134,8 +133,8 @@ def check_observation_rows(
     kept_start = kept_rows(start)
     kept = pd.DataFrame(
         {
-            "partner_id": kept_rows(partner_id),
-            "kpi_id": kept_rows(kpi_id),
+            "partner_id": kept_rows(partner.rows()),
+            "kpi_id": kept_rows(kpi.rows()),
             "period_start": kept_start,
             "period_end": kept_rows(end),
             "month": month_text(kept_start),
@@ -148,33 +147,52 @@ def check_observation_rows(
         },
         columns=OBSERVATION_COLUMNS,
     )
+    keys = row_keys(
+        kept_rows(partner.spread(_positions(partner.distinct, partners["partner_id"]))).to_numpy(),
+        kept_rows(kpi.spread(_positions(kpi.distinct, kpis["kpi_id"]))).to_numpy(),
+        len(kpis),
+        kept_start,
+        kept["period_end"],
+    )
+    if keys is not None:
+        kept[ROW_KEY] = keys
     return kept.reset_index(drop=True), faults.rejected(raw, table.file)
+
+
+def _positions(values: pd.Series, catalog: pd.Series) -> pd.Series:
+    """Each value's position in the catalog column (-1 where not in it)."""
+    return pd.Series(pd.Index(catalog).get_indexer(values.astype(object)))
 
 
 def flag_identity(
     faults: FaultSink,
-    partner_id: pd.Series,
-    kpi_id: pd.Series,
+    partner: CodedText,
+    kpi: CodedText,
     kpis: pd.DataFrame,
     partners: pd.DataFrame,
 ) -> None:
     """partner_id and kpi_id must name a configured partner and KPI."""
     known_partners = set(partners["partner_id"])
     known_kpis = set(kpis["kpi_id"])
+    partner_id, kpi_id = partner.distinct, kpi.distinct
     faults.flag(
-        partner_id.eq(""),
+        partner.spread(partner_id.eq("")),
         "partner_id",
         f"is empty; write the partner id ({known_list(known_partners)})",
     )
     faults.flag(
-        ~partner_id.isin(known_partners),
+        partner.spread(~partner_id.isin(known_partners)),
         "partner_id",
         f"is not a configured partner; use one of {known_list(known_partners)} "
         "or add partners/<id>.yaml",
     )
-    faults.flag(kpi_id.eq(""), "kpi_id", f"is empty; write the KPI id ({known_list(known_kpis)})")
     faults.flag(
-        ~kpi_id.isin(known_kpis),
+        kpi.spread(kpi_id.eq("")),
+        "kpi_id",
+        f"is empty; write the KPI id ({known_list(known_kpis)})",
+    )
+    faults.flag(
+        kpi.spread(~kpi_id.isin(known_kpis)),
         "kpi_id",
         f"is not a KPI of config.yaml; use one of {known_list(known_kpis)}",
     )
@@ -299,57 +317,6 @@ def flag_number_faults(
     )
 
 
-def resolve_duplicates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(Observations kept, Superseded): one row per partner, KPI, period_start and period_end.
-
-    Among rows with the same key, the row from the file whose path sorts last wins,
-    and within one file the last line; every other row is superseded, with reason
-    ``same values`` (it was kept once) or ``different values`` (it was replaced).
-    """
-    if rows.empty:
-        return rows.reset_index(drop=True), empty_superseded()
-    ordered = _in_file_order(rows)
-    loser = ordered.duplicated(_KEY, keep="last")
-    if not loser.any():
-        return ordered, empty_superseded()
-    winners = ordered[~loser]
-    losers = ordered[loser]
-    kept = winners.loc[winners.set_index(_KEY).index.isin(losers.set_index(_KEY).index)]
-    paired = losers.merge(kept[[*_KEY, "file", "line", *_VALUES]], on=_KEY, suffixes=("", "_kept"))
-    same = pd.Series(True, index=paired.index)
-    for name in _VALUES:
-        a, b = paired[name], paired[f"{name}_kept"]
-        same &= a.eq(b) | (a.isna() & b.isna())
-    superseded = pd.DataFrame(
-        {
-            **{name: paired[name] for name in ["file", "line", *_KEY]},
-            "kept_file": paired["file_kept"],
-            "kept_line": paired["line_kept"],
-            "reason": same.map({True: "same values", False: "different values"}),
-        },
-        columns=SUPERSEDED_COLUMNS,
-    )
-    return winners.reset_index(drop=True), superseded.reset_index(drop=True)
-
-
-def _in_file_order(rows: pd.DataFrame) -> pd.DataFrame:
-    """The rows sorted by file path, then line (stable), with a fresh index."""
-    files = _file_ranks(rows["file"])
-    lines = rows["line"].to_numpy()
-    same_file = np.diff(files) == 0
-    if (np.diff(files) >= 0).all() and (np.diff(lines)[same_file] >= 0).all():
-        return rows.reset_index(drop=True)  # already in order: one file's rows, as read
-    return rows.iloc[np.lexsort((lines, files))].reset_index(drop=True)
-
-
-def _file_ranks(files: pd.Series) -> np.ndarray:
-    """Each row's file as its rank among the files' paths."""
-    if files.eq(files.iloc[0]).all():
-        return np.zeros(len(files), dtype=np.intp)  # one file (the usual case)
-    ranks, _ = pd.factorize(files, sort=True)
-    return ranks
-
-
 def empty_observations() -> pd.DataFrame:
     """An Observations frame with no rows."""
     types: dict[str, Any] = {
@@ -361,17 +328,6 @@ def empty_observations() -> pd.DataFrame:
         "line": "int64",
     }
     return pd.DataFrame({c: pd.Series(dtype=types.get(c, object)) for c in OBSERVATION_COLUMNS})
-
-
-def empty_superseded() -> pd.DataFrame:
-    """A Superseded frame with no rows."""
-    types: dict[str, Any] = {
-        "period_start": "datetime64[ns]",
-        "period_end": "datetime64[ns]",
-        "line": "int64",
-        "kept_line": "int64",
-    }
-    return pd.DataFrame({c: pd.Series(dtype=types.get(c, object)) for c in SUPERSEDED_COLUMNS})
 
 
 def _other_month(start: pd.Series, end: pd.Series) -> pd.Series:

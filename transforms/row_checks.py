@@ -74,6 +74,10 @@ class CodedText:
         """The text of every row."""
         return spread(self.distinct, self.codes, self.index)
 
+    def spread(self, per_distinct: pd.Series) -> pd.Series:
+        """A result worked out on ``distinct`` (e.g. a mask), on every row."""
+        return spread(per_distinct, self.codes, self.index)
+
     def lookup(self, mapping: dict[str, str]) -> pd.Series:
         """``mapping`` of every row's text as a categorical (NaN where unmapped)."""
         mapped = self.distinct.astype(object).map(mapping)
