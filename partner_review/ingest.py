@@ -88,11 +88,14 @@ def load_sources(settings: Settings) -> SourceData:
     rejected = concat_rejected(
         [_problems(reading), result.rejected, survey_rejected, *log_rejected]
     )
+    superseded = result.superseded
+    observations = _concat([result.observations, answers])
+    del result, answers  # the kept rows live on in `observations` only (peak memory)
     return SourceData(
-        observations=schemas.Observations.validate(
-            _concat([result.observations, answers]), lazy=True
-        ),
-        superseded=schemas.Superseded.validate(result.superseded, lazy=True),
+        # validated in place: the frame was built here, and a copy of millions of rows is
+        # the largest allocation of a run
+        observations=schemas.Observations.validate(observations, lazy=True, inplace=True),
+        superseded=schemas.Superseded.validate(superseded, lazy=True),
         rejected=schemas.RejectedCsv.validate(rejected[REJECTED_COLUMNS], lazy=True),
         files=schemas.InputFiles.validate(_count_rejected(reading.files, rejected), lazy=True),
         scope_changes=schemas.ScopeChanges.validate(logs["scope_changes"], lazy=True),

@@ -30,7 +30,8 @@ SUPERSEDED_COLUMNS = [
     "reason",
 ]
 _DAY_BITS = 18  # days from 1970 of any datetime64[ns] fit in ±2**17
-_LENGTH_BITS = 5  # a row lies inside one month: end - start is 0-30 days
+_LENGTH_BITS = 5
+_NS_PER_DAY = 86_400 * 10**9  # a row lies inside one month: end - start is 0-30 days
 
 
 def row_keys(
@@ -44,11 +45,15 @@ def row_keys(
     pairs = int(partner.max(initial=0) + 1) * kpi_count
     if pairs >= 1 << (63 - _DAY_BITS - _LENGTH_BITS):
         return None
-    first = start.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
-    last = end.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+    first, last = _days(start), _days(end)
     pair = partner.astype(np.int64) * kpi_count + kpi
     day = first + (1 << (_DAY_BITS - 1))
     return ((pair << _DAY_BITS) + day << _LENGTH_BITS) + (last - first)
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01 of dates at midnight."""
+    return dates.to_numpy(dtype="datetime64[ns]").view(np.int64) // _NS_PER_DAY
 
 
 def resolve_duplicates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

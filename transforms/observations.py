@@ -98,9 +98,9 @@ def build_observations(
         rejected.append(bad)
     if not all(ROW_KEY in rows.columns for rows in kept):
         kept = [rows.drop(columns=ROW_KEY, errors="ignore") for rows in kept]
-    observations, superseded = resolve_duplicates(
-        pd.concat(kept, ignore_index=True) if kept else empty_observations()
-    )
+    every = pd.concat(kept, ignore_index=True) if kept else empty_observations()
+    kept.clear()  # each file's kept rows are in `every` now (peak memory)
+    observations, superseded = resolve_duplicates(every)
     return ObservationResult(observations, concat_rejected(rejected), superseded)
 
 

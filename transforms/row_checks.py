@@ -55,7 +55,7 @@ class RowFaults:
 
     def rejected(self, raw: pd.DataFrame, file: str) -> pd.DataFrame:
         """One row per faulty row: file, line, column, value as written, reason."""
-        bad = raw[self._any]
+        bad = raw.iloc[np.flatnonzero(self._any)]
         first = Faults(bad.index)
         for hit, column, reason in self._checks:
             first.flag(pd.Series(hit[self._any], index=bad.index), column, reason)
