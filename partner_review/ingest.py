@@ -16,7 +16,7 @@ the sha256 of a file refused for its size is empty, since it is not read.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,9 +72,10 @@ def load_sources(settings: Settings) -> SourceData:
     paths = settings.inputs
     catalog = build_catalog(settings)
     reading = _Reading(settings.config.limits.max_file_mb)
+    # files are read one at a time as they are checked: one file's raw rows in memory
     observed = _read_folder(reading, paths, paths.observations, "observations")
-    surveyed = _read_folder(reading, paths, paths.surveys, "surveys")
     result = build_observations(observed, catalog.kpis, catalog.partners)
+    surveyed = _read_folder(reading, paths, paths.surveys, "surveys")
     answers, survey_rejected = build_survey_rows(surveyed, catalog.kpis, catalog.partners)
     logs, log_rejected = {}, []
     for kind, path, fields in (
@@ -87,11 +88,14 @@ def load_sources(settings: Settings) -> SourceData:
     rejected = concat_rejected(
         [_problems(reading), result.rejected, survey_rejected, *log_rejected]
     )
+    superseded = result.superseded
+    observations = _concat([result.observations, answers])
+    del result, answers  # the kept rows live on in `observations` only (peak memory)
     return SourceData(
-        observations=schemas.Observations.validate(
-            _concat([result.observations, answers]), lazy=True
-        ),
-        superseded=schemas.Superseded.validate(result.superseded, lazy=True),
+        # validated in place: the frame was built here, and a copy of millions of rows is
+        # the largest allocation of a run
+        observations=schemas.Observations.validate(observations, lazy=True, inplace=True),
+        superseded=schemas.Superseded.validate(superseded, lazy=True),
         rejected=schemas.RejectedCsv.validate(rejected[REJECTED_COLUMNS], lazy=True),
         files=schemas.InputFiles.validate(_count_rejected(reading.files, rejected), lazy=True),
         scope_changes=schemas.ScopeChanges.validate(logs["scope_changes"], lazy=True),
@@ -108,11 +112,13 @@ def input_files(folder: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
 
 
-def _read_folder(reading: _Reading, paths: InputPaths, folder: Path, kind: str) -> list[RawFrame]:
+def _read_folder(
+    reading: _Reading, paths: InputPaths, folder: Path, kind: str
+) -> Iterator[RawFrame]:
+    """The readable files of an observations or surveys folder, each read when asked for."""
     required: Sequence[str | tuple[str, ...]] = (
         OBSERVATION_REQUIRED if kind == "observations" else SURVEY_REQUIRED
     )
-    tables = []
     for path in input_files(folder):
         label = paths.relative(path)
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -130,8 +136,7 @@ def _read_folder(reading: _Reading, paths: InputPaths, folder: Path, kind: str) 
             continue
         table = reading.read(path, label, kind, required)
         if table is not None:
-            tables.append(table)
-    return tables
+            yield table
 
 
 def _read_log(

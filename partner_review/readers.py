@@ -30,23 +30,21 @@ in :attr:`RawFrame.decimal_comma` and the transforms parse numbers accordingly.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import math
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from partner_review.csv_reader import FORMAT_HINT, header_hint, read_csv_cells
 from partner_review.errors import InputError
 from transforms.cells import RawFrame
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
 EXCEL_SHEET = "observations"
-_DELIMITERS = (",", ";", "\t")
-_FORMAT_HINT = "save it as CSV (UTF-8), XLSX or Parquet"
 
 
 # A required column is one name or a tuple of alternatives (any one of them will do).
@@ -63,14 +61,15 @@ def read_table(
     _check_size(path, label, max_file_mb)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        frame, decimal_comma = _read_csv(path, label)
+        cells, decimal_comma = read_csv_cells(path, label)
+        frame = _with_header(cells, label)
     elif suffix == ".xlsx":
         frame, decimal_comma = _read_xlsx(path, label), False
     elif suffix == ".parquet":
         frame, decimal_comma = _read_parquet(path, label), False
     else:
         raise InputError(
-            label, f"unsupported file type {path.suffix or '(none)'!r}", hint=_FORMAT_HINT
+            label, f"unsupported file type {path.suffix or '(none)'!r}", hint=FORMAT_HINT
         )
     _check_columns(frame, label, required)
     frame = _drop_blank_rows(frame)
@@ -91,101 +90,6 @@ def _check_size(path: Path, label: str, max_file_mb: float) -> None:
         )
 
 
-# --- CSV ---------------------------------------------------------------------------------------
-
-
-def _read_csv(path: Path, label: str) -> tuple[pd.DataFrame, bool]:
-    head = _read_head(path)
-    encoding = _encoding(head, path, label)
-    delimiter = _sniff_delimiter(head, encoding)
-    try:
-        cells = _parse_csv_fast(path, encoding, delimiter)
-    except pd.errors.EmptyDataError:
-        raise InputError(label, "is empty: no header", hint=_header_hint()) from None
-    except pd.errors.ParserError:
-        cells = _parse_csv_tolerant(path, encoding, delimiter, label)
-    except (UnicodeDecodeError, UnicodeError):
-        raise InputError(label, "is not readable text", hint=_FORMAT_HINT) from None
-    return _with_header(cells, label), delimiter == ";"
-
-
-def _read_head(path: Path, size: int = 65536) -> bytes:
-    with path.open("rb") as handle:
-        return handle.read(size)
-
-
-def _encoding(head: bytes, path: Path, label: str) -> str:
-    """utf-16 (BOM), utf-8-sig (with or without BOM), else cp1252 when the bytes are not UTF-8."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    if head.startswith(b"PK\x03\x04"):
-        raise InputError(label, "is a zip or Excel file named .csv", hint="rename it to .xlsx")
-    if b"\x00" in head:
-        raise InputError(label, "is not a text file", hint=_FORMAT_HINT)
-    if _is_utf8(path):
-        return "utf-8-sig"
-    return "cp1252"
-
-
-def _is_utf8(path: Path) -> bool:
-    incremental = codecs.getincrementaldecoder("utf-8")()
-    with path.open("rb") as handle:
-        try:
-            while chunk := handle.read(1 << 20):
-                incremental.decode(chunk)
-            incremental.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return False
-    return True
-
-
-def _sniff_delimiter(head: bytes, encoding: str) -> str:
-    text = head.decode(encoding, errors="ignore")
-    first_line = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
-    counts = {d: first_line.count(d) for d in _DELIMITERS}
-    best = max(_DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def _parse_csv_fast(path: Path, encoding: str, delimiter: str) -> pd.DataFrame:
-    return pd.read_csv(
-        path,
-        sep=delimiter,
-        header=None,
-        dtype=str,
-        keep_default_na=False,
-        na_filter=False,
-        skip_blank_lines=False,
-        index_col=False,
-        encoding=encoding,
-        encoding_errors="strict",
-        engine="c",
-    )
-
-
-def _parse_csv_tolerant(path: Path, encoding: str, delimiter: str, label: str) -> pd.DataFrame:
-    """Slow path for ragged files: rows longer than the header keep their extra cells.
-
-    The extra cells go to a column named ``_extra``, so the transforms can reject those
-    rows by line instead of the whole file failing.
-    """
-    # a cell may be as long as the file (the size limit was checked before reading)
-    csv.field_size_limit(max(csv.field_size_limit(), path.stat().st_size + 1))
-    try:
-        with path.open(encoding=encoding, newline="") as handle:
-            records = list(csv.reader(handle, delimiter=delimiter))
-    except (csv.Error, UnicodeError) as exc:
-        raise InputError(label, f"cannot be read as CSV: {exc}", hint=_FORMAT_HINT) from None
-    if not records:
-        raise InputError(label, "is empty: no header", hint=_header_hint())
-    width = len(records[0])
-    rows = [r[:width] + [""] * (width - len(r)) for r in records]
-    frame = pd.DataFrame(rows, dtype=str)
-    frame["_extra"] = [delimiter.join(r[width:]) for r in records]
-    frame.loc[0, "_extra"] = "_extra"
-    return frame
-
-
 # --- XLSX --------------------------------------------------------------------------------------
 
 
@@ -198,7 +102,7 @@ def _read_xlsx(path: Path, label: str) -> pd.DataFrame:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise InputError(label, "is not a valid .xlsx workbook", hint=_FORMAT_HINT) from None
+        raise InputError(label, "is not a valid .xlsx workbook", hint=FORMAT_HINT) from None
     try:
         sheet = _pick_sheet(book)
         lines, records = [], []
@@ -209,7 +113,7 @@ def _read_xlsx(path: Path, label: str) -> pd.DataFrame:
     finally:
         book.close()
     if not records:
-        raise InputError(label, "has an empty first sheet: no header", hint=_header_hint())
+        raise InputError(label, "has an empty first sheet: no header", hint=header_hint())
     width = max(len(r) for r in records)
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in records], dtype=str)
     frame = _with_header(frame, label)
@@ -253,7 +157,7 @@ def _read_parquet(path: Path, label: str) -> pd.DataFrame:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
         raise InputError(
-            label, f"is not a readable Parquet file ({exc})", hint=_FORMAT_HINT
+            label, f"is not a readable Parquet file ({exc})", hint=FORMAT_HINT
         ) from None
     names = [_normalise(str(n)) for n in table.column_names]
     _check_duplicates(names, label)
@@ -265,7 +169,7 @@ def _read_parquet(path: Path, label: str) -> pd.DataFrame:
     frame = pd.DataFrame(columns)
     frame["line"] = pd.RangeIndex(2, len(frame) + 2)
     if not columns:
-        raise InputError(label, "has no named columns", hint=_header_hint())
+        raise InputError(label, "has no named columns", hint=header_hint())
     return frame
 
 
@@ -275,6 +179,8 @@ def _arrow_column(column: Any) -> pd.Series:
     import pyarrow.compute as pc
 
     kind = column.type
+    if pa.types.is_dictionary(kind):
+        return _arrow_column(column.cast(kind.value_type))
     if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
         return pd.Series(pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False))
     if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
@@ -284,7 +190,7 @@ def _arrow_column(column: Any) -> pd.Series:
             series = series.dt.tz_localize(None)
         return series.astype("datetime64[ns]")
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        return pd.Series(column.to_pandas(), dtype=object).fillna("")
+        return pd.Series(column.fill_null("").to_pandas(), dtype="str")
     return pd.Series([_cell_text(v) for v in column.to_pylist()], dtype=object)
 
 
@@ -294,12 +200,12 @@ def _arrow_column(column: Any) -> pd.Series:
 def _with_header(cells: pd.DataFrame, label: str) -> pd.DataFrame:
     """Row 0 of ``cells`` as normalised header names; the rest as data with line numbers."""
     if cells.empty:
-        raise InputError(label, "is empty: no header", hint=_header_hint())
+        raise InputError(label, "is empty: no header", hint=header_hint())
     names = [_normalise(str(v)) for v in cells.iloc[0].tolist()]
     _check_duplicates(names, label)
     keep = [i for i, name in enumerate(names) if name and name != "line"]
     if not keep:
-        raise InputError(label, "has no header row", hint=_header_hint())
+        raise InputError(label, "has no header row", hint=header_hint())
     data = cells.iloc[1:, keep]
     data.columns = [names[i] for i in keep]
     data = data.reset_index(drop=True)
@@ -341,15 +247,18 @@ def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
     data = frame.drop(columns=["line"])
     if data.shape[1] == 0:
         return frame.iloc[0:0]
-    filled = pd.Series(False, index=frame.index)
+    blank = np.ones(len(frame), dtype=bool)
     for name in data.columns:
-        column = data[name]
-        if column.dtype == object or pd.api.types.is_string_dtype(column):
-            filled |= column.fillna("").astype(str).str.strip().ne("")
-        else:
-            filled |= column.notna()
-    return frame[filled]
+        # only rows with no content so far are looked at (usually none after a column)
+        rows = np.flatnonzero(blank)
+        if rows.size == 0:
+            break
+        column = data[name] if rows.size == len(frame) else data[name].iloc[rows]
+        blank[rows] = ~_has_content(column)
+    return frame if not blank.any() else frame[~blank]
 
 
-def _header_hint() -> str:
-    return "the first line must be the header, e.g. partner_id,kpi_id,period,numerator,denominator"
+def _has_content(column: pd.Series) -> np.ndarray:
+    if column.dtype == object or pd.api.types.is_string_dtype(column):
+        return column.fillna("").astype(str).str.strip().ne("").to_numpy(dtype=bool)
+    return column.notna().to_numpy(dtype=bool)

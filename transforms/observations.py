@@ -20,8 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+import numpy as np
 import pandas as pd
 
 from transforms.cells import (
@@ -31,12 +32,24 @@ from transforms.cells import (
     concat_rejected,
     flag_extra_cells,
     known_list,
-    month_labels,
-    optional_text,
     parse_dates,
     parse_months,
-    parse_numbers,
-    text,
+)
+from transforms.duplicates import ROW_KEY, resolve_duplicates, row_keys
+from transforms.row_checks import (
+    CodedText,
+    FaultSink,
+    RowFaults,
+    coded_text,
+    column_dates,
+    column_numbers,
+    column_optional_text,
+    column_text,
+    constant_text,
+    distinct_values,
+    month_index,
+    month_text,
+    spread,
 )
 
 OBSERVATION_REQUIRED: tuple[str | tuple[str, ...], ...] = (
@@ -59,19 +72,7 @@ OBSERVATION_COLUMNS = [
     "line",
     "origin",
 ]
-SUPERSEDED_COLUMNS = [
-    "file",
-    "line",
-    "partner_id",
-    "kpi_id",
-    "period_start",
-    "period_end",
-    "kept_file",
-    "kept_line",
-    "reason",
-]
 RATIO_AGGREGATIONS = ("ratio", "nps", "top2box")
-_KEY = ["partner_id", "kpi_id", "period_start", "period_end"]
 _VALUES = ["numerator", "denominator", "value"]
 _DATE_HINT = "write it as YYYY-MM-DD, e.g. 2026-03-01"
 _NUMBER_HINT = "write a number with '.' as decimal point (',' in a semicolon-separated file)"
@@ -92,12 +93,14 @@ def build_observations(
     """Every observation file's rows checked, then the duplicate rule applied across files."""
     kept, rejected = [], []
     for table in tables:
-        rows, bad = check_observation_rows(table, kpis, partners)
+        rows, bad = _checked_rows(table, kpis, partners)
         kept.append(rows)
         rejected.append(bad)
-    observations, superseded = resolve_duplicates(
-        pd.concat(kept, ignore_index=True) if kept else empty_observations()
-    )
+    if not all(ROW_KEY in rows.columns for rows in kept):
+        kept = [rows.drop(columns=ROW_KEY, errors="ignore") for rows in kept]
+    every = pd.concat(kept, ignore_index=True) if kept else empty_observations()
+    kept.clear()  # each file's kept rows are in `every` now (peak memory)
+    observations, superseded = resolve_duplicates(every)
     return ObservationResult(observations, concat_rejected(rejected), superseded)
 
 
@@ -105,68 +108,101 @@ def check_observation_rows(
     table: RawFrame, kpis: pd.DataFrame, partners: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One file's rows: (valid rows as Observations columns, rejected rows)."""
+    kept, rejected = _checked_rows(table, kpis, partners)
+    return kept.drop(columns=ROW_KEY, errors="ignore"), rejected
+
+
+def _checked_rows(
+    table: RawFrame, kpis: pd.DataFrame, partners: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """check_observation_rows, the kept rows with their key for the duplicate rule if it fits."""
     raw = table.frame
-    faults = Faults(raw.index)
-    flag_extra_cells(faults, raw)
-    partner_id, kpi_id = text(raw, "partner_id"), text(raw, "kpi_id")
-    flag_identity(faults, partner_id, kpi_id, kpis, partners)
+    faults = RowFaults(raw.index)
+    flag_extra_cells(cast(Faults, faults), raw)  # RowFaults has the flag() of Faults
+    partner, kpi = coded_text(raw, "partner_id"), coded_text(raw, "kpi_id")
+    flag_identity(faults, partner, kpi, kpis, partners)
     start, end = _check_period(faults, raw)
-    aggregation = kpi_id.map(dict(zip(kpis["kpi_id"], kpis["aggregation"], strict=True)))
+    aggregation = kpi.lookup(dict(zip(kpis["kpi_id"], kpis["aggregation"], strict=True)))
     numbers = _check_numbers(faults, raw, aggregation, table.decimal_comma)
     ok = faults.ok
+    every = bool(ok.all())
+
+    def kept_rows(column: pd.Series) -> pd.Series:
+        return column if every else column[ok]
+
+    kept_start = kept_rows(start)
     kept = pd.DataFrame(
         {
-            "partner_id": partner_id[ok],
-            "kpi_id": kpi_id[ok],
-            "period_start": start[ok],
-            "period_end": end[ok],
-            "month": month_labels(start[ok]),
-            **{name: numbers[name][ok] for name in _VALUES},
-            "source": optional_text(raw, "source")[ok],
-            "note": optional_text(raw, "note")[ok],
-            "file": table.file,
-            "line": raw.loc[ok, "line"].astype("int64"),
-            "origin": "observation",
+            "partner_id": kept_rows(partner.rows()),
+            "kpi_id": kept_rows(kpi.rows()),
+            "period_start": kept_start,
+            "period_end": kept_rows(end),
+            "month": month_text(kept_start),
+            **{name: kept_rows(numbers[name]) for name in _VALUES},
+            "source": kept_rows(column_optional_text(raw, "source")),
+            "note": kept_rows(column_optional_text(raw, "note")),
+            "file": constant_text(table.file, kept_start.index),
+            "line": kept_rows(raw["line"]).astype("int64"),
+            "origin": constant_text("observation", kept_start.index),
         },
         columns=OBSERVATION_COLUMNS,
     )
+    keys = row_keys(
+        kept_rows(partner.spread(_positions(partner.distinct, partners["partner_id"]))).to_numpy(),
+        kept_rows(kpi.spread(_positions(kpi.distinct, kpis["kpi_id"]))).to_numpy(),
+        len(kpis),
+        kept_start,
+        kept["period_end"],
+    )
+    if keys is not None:
+        kept[ROW_KEY] = keys
     return kept.reset_index(drop=True), faults.rejected(raw, table.file)
 
 
+def _positions(values: pd.Series, catalog: pd.Series) -> pd.Series:
+    """Each value's position in the catalog column (-1 where not in it)."""
+    return pd.Series(pd.Index(catalog).get_indexer(values.astype(object)))
+
+
 def flag_identity(
-    faults: Faults,
-    partner_id: pd.Series,
-    kpi_id: pd.Series,
+    faults: FaultSink,
+    partner: CodedText,
+    kpi: CodedText,
     kpis: pd.DataFrame,
     partners: pd.DataFrame,
 ) -> None:
     """partner_id and kpi_id must name a configured partner and KPI."""
     known_partners = set(partners["partner_id"])
     known_kpis = set(kpis["kpi_id"])
+    partner_id, kpi_id = partner.distinct, kpi.distinct
     faults.flag(
-        partner_id.eq(""),
+        partner.spread(partner_id.eq("")),
         "partner_id",
         f"is empty; write the partner id ({known_list(known_partners)})",
     )
     faults.flag(
-        ~partner_id.isin(known_partners),
+        partner.spread(~partner_id.isin(known_partners)),
         "partner_id",
         f"is not a configured partner; use one of {known_list(known_partners)} "
         "or add partners/<id>.yaml",
     )
-    faults.flag(kpi_id.eq(""), "kpi_id", f"is empty; write the KPI id ({known_list(known_kpis)})")
     faults.flag(
-        ~kpi_id.isin(known_kpis),
+        kpi.spread(kpi_id.eq("")),
+        "kpi_id",
+        f"is empty; write the KPI id ({known_list(known_kpis)})",
+    )
+    faults.flag(
+        kpi.spread(~kpi_id.isin(known_kpis)),
         "kpi_id",
         f"is not a KPI of config.yaml; use one of {known_list(known_kpis)}",
     )
 
 
-def _check_period(faults: Faults, raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+def _check_period(faults: FaultSink, raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """period_start and period_end of each row, from the date columns or the period shorthand."""
-    given_start, given_end = parse_dates(raw, "period_start"), parse_dates(raw, "period_end")
-    period = text(raw, "period")
-    short_start, short_end = _period_shorthand(period)
+    given_start, given_end = column_dates(raw, "period_start"), column_dates(raw, "period_end")
+    period = column_text(raw, "period")
+    short_start, short_end = _period_shorthand_per_distinct(period)
     faults.flag(given_start.invalid, "period_start", f"is not a date; {_DATE_HINT}")
     faults.flag(given_end.invalid, "period_end", f"is not a date; {_DATE_HINT}")
     faults.flag(
@@ -198,12 +234,21 @@ def _check_period(faults: Faults, raw: pd.DataFrame) -> tuple[pd.Series, pd.Seri
         "is before period_start; correct the dates",
     )
     faults.flag(
-        _month_number(end).ne(_month_number(start)) & start.notna() & end.notna(),
+        _other_month(start, end),
         "period_end",
         "is in another month than period_start; a row lies inside one calendar month, "
         "split it into one row per month",
     )
     return start, end
+
+
+def _period_shorthand_per_distinct(period: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """:func:`_period_shorthand` worked out once per distinct period."""
+    if not period.ne("").any():
+        return _period_shorthand(period)
+    codes, distinct = distinct_values(period)
+    start, end = _period_shorthand(distinct)
+    return spread(start, codes, period.index), spread(end, codes, period.index)
 
 
 def _period_shorthand(period: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -217,13 +262,13 @@ def _period_shorthand(period: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _check_numbers(
-    faults: Faults, raw: pd.DataFrame, aggregation: pd.Series, decimal_comma: bool
+    faults: FaultSink, raw: pd.DataFrame, aggregation: pd.Series, decimal_comma: bool
 ) -> dict[str, pd.Series]:
     """numerator and denominator for ratio, nps and top2box KPIs; value for the others."""
     is_ratio = aggregation.isin(RATIO_AGGREGATIONS)
-    numerator = parse_numbers(raw, "numerator", decimal_comma)
-    denominator = parse_numbers(raw, "denominator", decimal_comma)
-    value = parse_numbers(raw, "value", decimal_comma)
+    numerator = column_numbers(raw, "numerator", decimal_comma)
+    denominator = column_numbers(raw, "denominator", decimal_comma)
+    value = column_numbers(raw, "value", decimal_comma)
     need = "a ratio, nps or top2box KPI needs numerator and denominator"
     flag_number_faults(faults, numerator, is_ratio, "numerator", need)
     num, den = numerator.values, denominator.values
@@ -254,7 +299,7 @@ def _check_numbers(
 
 
 def flag_number_faults(
-    faults: Faults, numbers: Numbers, applies: pd.Series, column: str, need: str
+    faults: FaultSink, numbers: Numbers, applies: pd.Series, column: str, need: str
 ) -> None:
     """Empty, non-numeric, ambiguous and non-finite cells of a number column."""
     faults.flag(applies & numbers.empty, column, f"is empty; {need}")
@@ -272,43 +317,6 @@ def flag_number_faults(
     )
 
 
-def resolve_duplicates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(Observations kept, Superseded): one row per partner, KPI, period_start and period_end.
-
-    Among rows with the same key, the row from the file whose path sorts last wins,
-    and within one file the last line; every other row is superseded, with reason
-    ``same values`` (it was kept once) or ``different values`` (it was replaced).
-    """
-    if rows.empty:
-        return rows.reset_index(drop=True), empty_superseded()
-    files = pd.Categorical(rows["file"], categories=sorted(rows["file"].unique()))
-    order = pd.DataFrame({"f": files.codes, "l": rows["line"].to_numpy()}).sort_values(
-        ["f", "l"], kind="stable"
-    )
-    ordered = rows.iloc[order.index].reset_index(drop=True)
-    loser = ordered.duplicated(_KEY, keep="last")
-    if not loser.any():
-        return ordered, empty_superseded()
-    winners = ordered[~loser]
-    losers = ordered[loser]
-    kept = winners.loc[winners.set_index(_KEY).index.isin(losers.set_index(_KEY).index)]
-    paired = losers.merge(kept[[*_KEY, "file", "line", *_VALUES]], on=_KEY, suffixes=("", "_kept"))
-    same = pd.Series(True, index=paired.index)
-    for name in _VALUES:
-        a, b = paired[name], paired[f"{name}_kept"]
-        same &= a.eq(b) | (a.isna() & b.isna())
-    superseded = pd.DataFrame(
-        {
-            **{name: paired[name] for name in ["file", "line", *_KEY]},
-            "kept_file": paired["file_kept"],
-            "kept_line": paired["line_kept"],
-            "reason": same.map({True: "same values", False: "different values"}),
-        },
-        columns=SUPERSEDED_COLUMNS,
-    )
-    return winners.reset_index(drop=True), superseded.reset_index(drop=True)
-
-
 def empty_observations() -> pd.DataFrame:
     """An Observations frame with no rows."""
     types: dict[str, Any] = {
@@ -322,16 +330,7 @@ def empty_observations() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=types.get(c, object)) for c in OBSERVATION_COLUMNS})
 
 
-def empty_superseded() -> pd.DataFrame:
-    """A Superseded frame with no rows."""
-    types: dict[str, Any] = {
-        "period_start": "datetime64[ns]",
-        "period_end": "datetime64[ns]",
-        "line": "int64",
-        "kept_line": "int64",
-    }
-    return pd.DataFrame({c: pd.Series(dtype=types.get(c, object)) for c in SUPERSEDED_COLUMNS})
-
-
-def _month_number(days: pd.Series) -> pd.Series:
-    return days.dt.year * 12 + days.dt.month
+def _other_month(start: pd.Series, end: pd.Series) -> pd.Series:
+    """Rows whose start and end are both dates, in different calendar months."""
+    first, last = month_index(start), month_index(end)
+    return pd.Series((first != last) & ~np.isnat(first) & ~np.isnat(last), index=start.index)

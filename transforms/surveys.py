@@ -12,26 +12,26 @@ are two answers. Scores must be whole numbers (``9`` or ``9.0``, not ``8.5``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
-from transforms.cells import (
-    Faults,
-    RawFrame,
-    concat_rejected,
-    flag_extra_cells,
-    month_labels,
-    optional_text,
-    parse_dates,
-    parse_numbers,
-    text,
-)
+from transforms.cells import Faults, RawFrame, concat_rejected, flag_extra_cells
 from transforms.observations import (
     OBSERVATION_COLUMNS,
     empty_observations,
     flag_identity,
     flag_number_faults,
+)
+from transforms.row_checks import (
+    RowFaults,
+    coded_text,
+    column_dates,
+    column_numbers,
+    column_optional_text,
+    constant_text,
+    month_text,
 )
 
 SURVEY_REQUIRED = ("partner_id", "kpi_id", "response_date", "score")
@@ -56,21 +56,21 @@ def check_survey_rows(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One survey file: (one Observations row per valid answer, rejected rows)."""
     raw = table.frame
-    faults = Faults(raw.index)
-    flag_extra_cells(faults, raw)
-    partner_id, kpi_id = text(raw, "partner_id"), text(raw, "kpi_id")
-    flag_identity(faults, partner_id, kpi_id, kpis, partners)
-    aggregation = kpi_id.map(dict(zip(kpis["kpi_id"], kpis["aggregation"], strict=True)))
+    faults = RowFaults(raw.index)
+    flag_extra_cells(cast(Faults, faults), raw)  # RowFaults has the flag() of Faults
+    partner, kpi = coded_text(raw, "partner_id"), coded_text(raw, "kpi_id")
+    flag_identity(faults, partner, kpi, kpis, partners)
+    aggregation = kpi.lookup(dict(zip(kpis["kpi_id"], kpis["aggregation"], strict=True)))
     faults.flag(
         ~aggregation.isin(SURVEY_AGGREGATIONS),
         "kpi_id",
         "is neither an nps nor a top2box KPI; survey answers feed only those, deliver "
         "other KPIs as observation rows",
     )
-    date = parse_dates(raw, "response_date")
+    date = column_dates(raw, "response_date")
     faults.flag(date.empty, "response_date", "is empty; write the answer's date as YYYY-MM-DD")
     faults.flag(date.invalid, "response_date", "is not a date; write it as YYYY-MM-DD")
-    score = parse_numbers(raw, "score", table.decimal_comma)
+    score = column_numbers(raw, "score", table.decimal_comma)
     flag_number_faults(faults, score, pd.Series(True, index=raw.index), "score", "write the score")
     values = score.values
     faults.flag(
@@ -92,19 +92,19 @@ def check_survey_rows(
     day = date.values[ok]
     kept = pd.DataFrame(
         {
-            "partner_id": partner_id[ok],
-            "kpi_id": kpi_id[ok],
+            "partner_id": partner.rows()[ok],
+            "kpi_id": kpi.rows()[ok],
             "period_start": day,
             "period_end": day,
-            "month": month_labels(day),
+            "month": month_text(day),
             "numerator": pd.Series(numerator, index=raw.index)[ok],
             "denominator": 1.0,
             "value": np.nan,
-            "source": optional_text(raw, "source")[ok],
-            "note": optional_text(raw, "note")[ok],
-            "file": table.file,
+            "source": column_optional_text(raw, "source")[ok],
+            "note": column_optional_text(raw, "note")[ok],
+            "file": constant_text(table.file, day.index),
             "line": raw.loc[ok, "line"].astype("int64"),
-            "origin": "survey",
+            "origin": constant_text("survey", day.index),
         },
         columns=OBSERVATION_COLUMNS,
     )

@@ -206,3 +206,20 @@ def test_file_named_parquet_that_is_not_parquet_is_refused(tmp_path: Path) -> No
     path.write_text("partner_id,kpi_id\n")
     with pytest.raises(InputError, match="not a readable Parquet file"):
         read_table(path, "f.parquet", REQUIRED)
+
+
+def test_parquet_dictionary_columns_are_read_as_their_values(tmp_path: Path) -> None:
+    table = pa.table(
+        {
+            "partner_id": pa.array(["A", "B", None, "A"]).dictionary_encode(),
+            "kpi_id": pa.array(["backlog"] * 4).dictionary_encode(),
+            "period": ["2026-03"] * 4,
+            "value": pa.array([1, 2, 3, 4], pa.int32()).dictionary_encode(),
+        }
+    )
+    path = tmp_path / "f.parquet"
+    pq.write_table(table, path)
+    raw = read_table(path, "f.parquet", REQUIRED).frame
+    assert raw["partner_id"].tolist() == ["A", "B", "", "A"]
+    assert raw["kpi_id"].tolist() == ["backlog"] * 4
+    assert raw["value"].tolist() == [1.0, 2.0, 3.0, 4.0]

@@ -1,0 +1,72 @@
+"""The duplicate rule with each row's key as one number decides as with the four columns."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from transforms.duplicates import ROW_KEY, resolve_duplicates, row_keys
+from transforms.observations import OBSERVATION_COLUMNS
+
+PARTNERS = ["ALPHA", "BETA"]
+KPIS = ["backlog", "service_level", "nps"]
+
+
+def _rows() -> pd.DataFrame:
+    """Rows of two files: repeats, replacements, and near misses on each part of the key."""
+    specs = [  # partner, kpi, start, end, value, file, line
+        ("ALPHA", "backlog", "2026-03-01", "2026-03-31", 1.0, "b.csv", 2),
+        ("ALPHA", "backlog", "2026-03-01", "2026-03-30", 1.0, "b.csv", 3),  # other end
+        ("ALPHA", "backlog", "2026-03-02", "2026-03-31", 1.0, "b.csv", 4),  # other start
+        ("ALPHA", "nps", "2026-03-01", "2026-03-31", 1.0, "b.csv", 5),  # other KPI
+        ("BETA", "backlog", "2026-03-01", "2026-03-31", 1.0, "b.csv", 6),  # other partner
+        ("ALPHA", "backlog", "2026-03-01", "2026-03-31", 2.0, "a.csv", 9),  # replaced by b.csv
+        ("BETA", "backlog", "2026-03-01", "2026-03-31", 1.0, "b.csv", 7),  # same values
+        ("BETA", "nps", "1970-01-01", "1970-01-01", 1.0, "a.csv", 2),
+        ("BETA", "nps", "1969-12-31", "1969-12-31", 1.0, "a.csv", 3),
+    ]
+    frame = pd.DataFrame(
+        specs,
+        columns=["partner_id", "kpi_id", "period_start", "period_end", "value", "file", "line"],
+    )
+    for name in ("period_start", "period_end"):
+        frame[name] = pd.to_datetime(frame[name])
+    for name in OBSERVATION_COLUMNS:
+        if name not in frame.columns:
+            frame[name] = np.nan
+    return frame[OBSERVATION_COLUMNS]
+
+
+def test_keys_tell_apart_rows_that_differ_in_any_part_of_the_key() -> None:
+    rows = _rows()
+    keys = row_keys(
+        rows["partner_id"].map(PARTNERS.index).to_numpy(),
+        rows["kpi_id"].map(KPIS.index).to_numpy(),
+        len(KPIS),
+        rows["period_start"],
+        rows["period_end"],
+    )
+    assert keys is not None
+    same_key = rows.duplicated(["partner_id", "kpi_id", "period_start", "period_end"], keep=False)
+    assert pd.Series(keys).duplicated(keep=False).tolist() == same_key.tolist()
+
+
+def test_resolving_by_keys_gives_the_same_kept_and_superseded_rows() -> None:
+    rows = _rows()
+    keyed = rows.assign(
+        **{
+            ROW_KEY: row_keys(
+                rows["partner_id"].map(PARTNERS.index).to_numpy(),
+                rows["kpi_id"].map(KPIS.index).to_numpy(),
+                len(KPIS),
+                rows["period_start"],
+                rows["period_end"],
+            )
+        }
+    )
+    kept, superseded = resolve_duplicates(rows)
+    kept_by_key, superseded_by_key = resolve_duplicates(keyed)
+    pd.testing.assert_frame_equal(kept_by_key, kept)
+    pd.testing.assert_frame_equal(superseded_by_key, superseded)
+    assert superseded["reason"].tolist() == ["different values", "same values"]
+    assert ROW_KEY not in kept_by_key.columns

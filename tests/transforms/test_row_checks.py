@@ -1,0 +1,93 @@
+"""Parsing once per distinct cell gives what the cell parsers give on every row."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from transforms.cells import Faults, optional_text, parse_dates, parse_numbers, text
+from transforms.row_checks import (
+    RowFaults,
+    coded_text,
+    column_dates,
+    column_numbers,
+    column_optional_text,
+    month_text,
+)
+
+CELLS = ["4.8", " 4.8 ", "", "1 234,5", "1.234", "nan", "x", "4.8", "-inf", "1e400", "", "007"]
+DATES = ["2026-03-01", "", "2026-3-1", "2026/03/01", "2026-02-30", "2026-03-01", " 2026-03-01"]
+
+
+def _frame(cells: list[str]) -> pd.DataFrame:
+    # an index that is not 0..n-1, as after rows are filtered
+    index = np.arange(len(cells)) * 3 + 5
+    return pd.DataFrame({"c": pd.Series(cells, index=index, dtype="str")})
+
+
+@pytest.mark.parametrize("decimal_comma", [False, True])
+def test_numbers_match_the_cell_parser(decimal_comma: bool) -> None:
+    frame = _frame(CELLS)
+    ours, theirs = (
+        column_numbers(frame, "c", decimal_comma),
+        parse_numbers(frame, "c", decimal_comma),
+    )
+    for name in ("values", "empty", "invalid", "ambiguous", "not_finite"):
+        pd.testing.assert_series_equal(
+            getattr(ours, name), getattr(theirs, name), check_names=False
+        )
+    assert ours.values.iloc[[0, 1, 7, 11]].tolist() == [4.8, 4.8, 4.8, 7.0]
+    assert ours.empty.sum() == 2 and ours.not_finite.sum() >= 2 and ours.invalid.iloc[6]
+
+
+def test_dates_and_text_match_the_cell_parsers() -> None:
+    frame = _frame(DATES)
+    ours, theirs = column_dates(frame, "c"), parse_dates(frame, "c")
+    for name in ("values", "empty", "invalid"):
+        pd.testing.assert_series_equal(
+            getattr(ours, name), getattr(theirs, name), check_names=False
+        )
+    pd.testing.assert_series_equal(coded_text(frame, "c").rows(), text(frame, "c"))
+    expected = optional_text(frame, "c").astype("str")
+    pd.testing.assert_series_equal(column_optional_text(frame, "c"), expected, check_names=False)
+
+
+def test_typed_and_absent_columns_go_to_the_cell_parsers_unchanged() -> None:
+    frame = pd.DataFrame({"n": [1.5, np.nan, np.inf]})
+    assert column_numbers(frame, "n", False).not_finite.tolist() == [False, False, True]
+    assert column_numbers(frame, "absent", False).empty.all()
+    assert column_optional_text(frame, "absent").isna().all()
+    assert coded_text(frame, "n").rows().tolist() == ["1.5", "", "inf"]
+
+
+def test_lookup_is_the_mapping_of_each_row_and_missing_where_unmapped() -> None:
+    coded = coded_text(_frame(["ratio_kpi", " sum_kpi", "other", "ratio_kpi"]), "c")
+    looked = coded.lookup({"ratio_kpi": "ratio", "sum_kpi": "sum"})
+    assert looked.astype(object).where(looked.notna(), None).tolist() == [
+        "ratio", "sum", None, "ratio"
+    ]  # fmt: skip
+    assert looked.eq("ratio").tolist() == [True, False, False, True]
+
+
+def test_month_text_is_the_month_of_each_date() -> None:
+    days = pd.Series(pd.to_datetime(["2026-03-31", None, "1999-12-01"]), index=[4, 2, 9])
+    labels = month_text(days)
+    assert labels.index.tolist() == [4, 2, 9]
+    assert labels.iloc[[0, 2]].tolist() == ["2026-03", "1999-12"]
+    assert labels.isna().tolist() == [False, True, False]
+
+
+def test_row_faults_keep_the_first_fault_of_each_row_like_faults() -> None:
+    frame = pd.DataFrame({"a": ["x", "y", "z", "w"], "line": [2, 3, 5, 6]}, index=[0, 1, 2, 3])
+    checks = [
+        (pd.Series([False, True, False, True]), "a", "first"),
+        (pd.Series([False, True, True, None], dtype=object), "b", "second"),
+        (pd.Series([False, False, False, False]), "c", "never"),
+    ]
+    ours, theirs = RowFaults(frame.index), Faults(frame.index)
+    for mask, column, reason in checks:
+        ours.flag(mask, column, reason)
+        theirs.flag(mask, column, reason)
+    assert ours.ok.tolist() == theirs.ok.tolist() == [True, False, False, False]
+    pd.testing.assert_frame_equal(ours.rejected(frame, "f.csv"), theirs.rejected(frame, "f.csv"))

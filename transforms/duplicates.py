@@ -1,0 +1,120 @@
+"""The duplicate rule (SPEC §3): one kept observation per partner, KPI, period_start and end.
+
+Among rows with the same key, the row from the file whose path sorts last wins, and
+within one file the last line; every other row is superseded, with reason ``same
+values`` (it was kept once) or ``different values`` (it was replaced).
+
+Rows may carry their key as one int64 in a column ``_key`` (see :func:`row_keys`):
+comparing one number per row is much cheaper than four columns, two of them text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+KEY = ["partner_id", "kpi_id", "period_start", "period_end"]
+VALUES = ["numerator", "denominator", "value"]
+ROW_KEY = "_key"
+SUPERSEDED_COLUMNS = [
+    "file",
+    "line",
+    "partner_id",
+    "kpi_id",
+    "period_start",
+    "period_end",
+    "kept_file",
+    "kept_line",
+    "reason",
+]
+_DAY_BITS = 18  # days from 1970 of any datetime64[ns] fit in ±2**17
+_LENGTH_BITS = 5
+_NS_PER_DAY = 86_400 * 10**9  # a row lies inside one month: end - start is 0-30 days
+
+
+def row_keys(
+    partner: np.ndarray, kpi: np.ndarray, kpi_count: int, start: pd.Series, end: pd.Series
+) -> np.ndarray | None:
+    """The key of rows as one int64, or None when the catalog is too large for it.
+
+    ``partner`` and ``kpi`` are each row's position in the catalog, ``start`` and
+    ``end`` its period (dates in one month, ``end`` not before ``start``).
+    """
+    pairs = int(partner.max(initial=0) + 1) * kpi_count
+    if pairs >= 1 << (63 - _DAY_BITS - _LENGTH_BITS):
+        return None
+    first, last = _days(start), _days(end)
+    pair = partner.astype(np.int64) * kpi_count + kpi
+    day = first + (1 << (_DAY_BITS - 1))
+    return ((pair << _DAY_BITS) + day << _LENGTH_BITS) + (last - first)
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01 of dates at midnight."""
+    return dates.to_numpy(dtype="datetime64[ns]").view(np.int64) // _NS_PER_DAY
+
+
+def resolve_duplicates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(Observations kept, Superseded): one row per partner, KPI, period_start and period_end."""
+    if rows.empty:
+        return rows.drop(columns=ROW_KEY, errors="ignore").reset_index(
+            drop=True
+        ), empty_superseded()
+    ordered = _in_file_order(rows)
+    keys = ordered.pop(ROW_KEY) if ROW_KEY in ordered.columns else None
+    loser = ordered.duplicated(KEY, keep="last") if keys is None else keys.duplicated(keep="last")
+    if not loser.any():
+        return ordered, empty_superseded()
+    winners = ordered[~loser]
+    losers = ordered[loser]
+    if keys is None:
+        replaced = winners.set_index(KEY).index.isin(losers.set_index(KEY).index)
+    else:
+        replaced = keys[~loser].isin(keys[loser]).to_numpy()
+    kept = winners.loc[replaced]
+    paired = losers.merge(kept[[*KEY, "file", "line", *VALUES]], on=KEY, suffixes=("", "_kept"))
+    same = pd.Series(True, index=paired.index)
+    for name in VALUES:
+        a, b = paired[name], paired[f"{name}_kept"]
+        same &= a.eq(b) | (a.isna() & b.isna())
+    superseded = pd.DataFrame(
+        {
+            **{name: paired[name] for name in ["file", "line", *KEY]},
+            "kept_file": paired["file_kept"],
+            "kept_line": paired["line_kept"],
+            "reason": same.map({True: "same values", False: "different values"}),
+        },
+        columns=SUPERSEDED_COLUMNS,
+    )
+    return winners.reset_index(drop=True), superseded.reset_index(drop=True)
+
+
+def empty_superseded() -> pd.DataFrame:
+    """A Superseded frame with no rows."""
+    types: dict[str, Any] = {
+        "period_start": "datetime64[ns]",
+        "period_end": "datetime64[ns]",
+        "line": "int64",
+        "kept_line": "int64",
+    }
+    return pd.DataFrame({c: pd.Series(dtype=types.get(c, object)) for c in SUPERSEDED_COLUMNS})
+
+
+def _in_file_order(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows sorted by file path, then line (stable), with a fresh index."""
+    files = _file_ranks(rows["file"])
+    lines = rows["line"].to_numpy()
+    same_file = np.diff(files) == 0
+    if (np.diff(files) >= 0).all() and (np.diff(lines)[same_file] >= 0).all():
+        return rows.reset_index(drop=True)  # already in order: one file's rows, as read
+    return rows.iloc[np.lexsort((lines, files))].reset_index(drop=True)
+
+
+def _file_ranks(files: pd.Series) -> np.ndarray:
+    """Each row's file as its rank among the files' paths."""
+    if files.eq(files.iloc[0]).all():
+        return np.zeros(len(files), dtype=np.intp)  # one file (the usual case)
+    ranks, _ = pd.factorize(files, sort=True)
+    return ranks
