@@ -178,9 +178,11 @@ def child_env(project: Path, **extra: str) -> dict[str, str]:
     """The environment for a measured run: this one, the project importable, no SMTP server.
 
     SMTP_* variables are removed so that a run that sends writes the outbox
-    (.eml files), never a real server.
+    (.eml files), never a real server. PYTHONSAFEPATH keeps ``python -m`` from putting the
+    working directory (the live tree) before ``project`` on sys.path.
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith("SMTP_")}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(project), env.get("PYTHONPATH", "")]))
+    env["PYTHONSAFEPATH"] = "1"
     env.update(extra)
     return env

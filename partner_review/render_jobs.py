@@ -25,12 +25,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import pandas as pd
+
 from partner_review import __version__
 from partner_review.paths import TEMPLATES_DIR
 from partner_review.runfolder import atomic_write_text
 from partner_review.settings import Settings
 from transforms.model import ReviewModel
-from transforms.slicing import fingerprint_model, model_for_partner
+from transforms.slicing import fingerprint_model, model_for_partner, partner_fingerprints
 
 WORK_DIR = ".work"
 MODEL_FILE = "model.pkl"
@@ -82,22 +84,23 @@ def plan_jobs(
     previous: dict[str, str],
     previous_dir: Path | None,
 ) -> list[RenderJob]:
-    """Every report of the run: each partner and the portfolio, in each report language."""
+    """Every report of the run, each partner and the portfolio in each report language,
+    largest first: the portfolio, then partners by their number of scorecard rows."""
     from partner_review.rendering import report_file_name, report_languages
 
-    code = _code_version()
-    jobs = []
-    subjects: list[tuple[Literal["partner", "portfolio"], str | None, ReviewModel]] = [
-        ("partner", pid, model_for_partner(model, pid)) for pid in sorted(settings.partners)
+    common = (_code_version(), settings.config.model_dump_json())
+    partners = partner_fingerprints(
+        model,
+        {pid: (*common, settings.partners[pid].model_dump_json()) for pid in settings.partners},
+    )
+    sizes = model.scorecard["partner_id"].value_counts() if len(model.scorecard) else None
+    order = sorted(settings.partners, key=lambda pid: (-_size(sizes, pid), pid))
+    subjects: list[tuple[Literal["partner", "portfolio"], str | None, str]] = [
+        ("portfolio", None, fingerprint_model(model, *common, ""))
     ]
-    subjects.append(("portfolio", None, model))
-    for subject, pid, part in subjects:
-        base = fingerprint_model(
-            part,
-            code,
-            settings.config.model_dump_json(),
-            settings.partners[pid].model_dump_json() if pid else "",
-        )
+    subjects += [("partner", pid, partners[pid]) for pid in order]
+    jobs = []
+    for subject, pid, base in subjects:
         for language in report_languages(settings):
             stem = report_file_name(pid or "portfolio", language, settings)
             fingerprint = hashlib.sha256(f"{base}:{language}".encode()).hexdigest()
@@ -117,6 +120,10 @@ def plan_jobs(
                 )
             )
     return jobs
+
+
+def _size(sizes: pd.Series | None, partner_id: str) -> int:
+    return int(sizes.get(partner_id, 0)) if sizes is not None else 0
 
 
 def run_jobs(

@@ -7,6 +7,7 @@ One :class:`ConfigError` lists every problem found, each as
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from partner_review.config import Config, Kpi, Partner
 from partner_review.errors import ConfigError, Problem
 from partner_review.paths import InputPaths
-from partner_review.yamlfile import YamlProblem, read_yaml_mapping
+from partner_review.yamlfile import YAML_MAX_BYTES, YamlProblem, read_yaml_mapping
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,44 @@ class Settings:
         return {k.id: k for k in self.config.kpis}
 
 
+# the last valid configuration read in this process, by what it was read from (a CLI run
+# checks it before starting the flow, whose first task reads it again)
+_last: tuple[str, Settings] | None = None
+
+
 def load_settings(inputs_dir: Path) -> Settings:
-    """config.yaml and every partner file of ``inputs_dir``, or ConfigError listing all problems."""
+    """config.yaml and every partner file of ``inputs_dir``, or ConfigError listing all problems.
+
+    Reading the same unchanged files again in one process returns the same Settings.
+    """
+    global _last
+    key = _content_key(inputs_dir)
+    if key is not None and _last is not None and _last[0] == key:
+        return _last[1]
+    settings = _load_settings(inputs_dir)
+    _last = (key, settings) if key is not None else None
+    return settings
+
+
+def _content_key(inputs_dir: Path) -> str | None:
+    """A hash of the folder's name and every file load_settings reads; None when one cannot
+    be read, or is a YAML file too large to be valid (nothing read in that case)."""
+    paths = InputPaths(inputs_dir)
+    digest = hashlib.sha256(str(inputs_dir).encode())
+    yaml_files = [paths.config]
+    yaml_files += sorted(paths.partners.glob("*.yaml")) + sorted(paths.partners.glob("*.yml"))
+    try:
+        if any(p.is_file() and p.stat().st_size > YAML_MAX_BYTES for p in yaml_files):
+            return None
+        for path in [*yaml_files, paths.scope_changes]:
+            digest.update(f"\0{path.name}\0".encode())
+            digest.update(path.read_bytes() if path.is_file() else b"\0absent")
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _load_settings(inputs_dir: Path) -> Settings:
     paths = InputPaths(inputs_dir)
     if not paths.config.is_file():
         raise ConfigError(

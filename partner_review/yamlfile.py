@@ -9,11 +9,41 @@ import yaml
 
 from partner_review.errors import Problem
 
+YAML_MAX_BYTES = 1_000_000  # larger configuration files are refused
 _MAX_DEPTH = 50  # nesting levels; deeper documents would exhaust Python's recursion limit
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases (billion-laughs), duplicate keys and deep nesting."""
+class _StrictConstruction(yaml.constructor.SafeConstructor):
+    """Constructor checks of both loaders: duplicate keys, impossible dates."""
+
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"{node.value!r} is not a valid date ({exc}); write a real date as YYYY-MM-DD",
+                node.start_mark,
+            ) from None
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+class _StrictLoader(_StrictConstruction, yaml.SafeLoader):
+    """SafeLoader that refuses aliases (billion-laughs), duplicate keys and deep nesting.
+
+    Pure Python: the reference for what is accepted and for every error message.
+    """
 
     _depth = 0
 
@@ -33,33 +63,52 @@ class _StrictLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
-    def construct_yaml_timestamp(self, node: Any) -> Any:  # type: ignore[override]
+
+# SafeConstructor registered its own function for dates: point the tag at the checked one
+# (types-PyYAML's add_constructor accepts only its own loader classes' methods)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_StrictLoader.add_constructor(_TIMESTAMP, _StrictLoader.construct_yaml_timestamp)  # type: ignore[type-var]
+
+if yaml.__with_libyaml__:
+
+    class _FastLoader(_StrictConstruction, yaml.CSafeLoader):
+        """The same constructor on libyaml's parser and composer (4-5× faster here)."""
+
+    _FastLoader.add_constructor(_TIMESTAMP, _FastLoader.construct_yaml_timestamp)  # type: ignore[type-var]
+
+
+def _load(text: str) -> Any:
+    """The document, through libyaml when the text is plain (no alias, not too deep, no
+    error); anything else, errors included, is loaded again by _StrictLoader, whose
+    checks and messages are the reference."""
+    if yaml.__with_libyaml__ and _plain(text):
         try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError as exc:
-            raise yaml.constructor.ConstructorError(
-                None,
-                None,
-                f"{node.value!r} is not a valid date ({exc}); write a real date as YYYY-MM-DD",
-                node.start_mark,
-            ) from None
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:  # type: ignore[override]
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+            return yaml.load(text, Loader=_FastLoader)  # a CSafeLoader subclass
+        except Exception:
+            pass
+    return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
 
 
-_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
+def _plain(text: str) -> bool:
+    """No alias and no node deeper than _MAX_DEPTH, read from libyaml's events (its
+    composer recurses in C, so depth is checked before composing)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                return False
+            if isinstance(event, yaml.NodeEvent) and depth >= _MAX_DEPTH:
+                return False
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return False
+    return True
 
 
-def read_yaml_mapping(path: Path, label: str, max_bytes: int = 1_000_000) -> dict[str, Any]:
+def read_yaml_mapping(path: Path, label: str, max_bytes: int = YAML_MAX_BYTES) -> dict[str, Any]:
     """The mapping at the top of a YAML file, or a Problem-raising ValueError."""
     if path.stat().st_size > max_bytes:
         raise YamlProblem(Problem(label, f"file is larger than {max_bytes} bytes"))
@@ -68,7 +117,7 @@ def read_yaml_mapping(path: Path, label: str, max_bytes: int = 1_000_000) -> dic
     except UnicodeDecodeError:
         raise YamlProblem(Problem(label, "not UTF-8 text", hint="save the file as UTF-8")) from None
     try:
-        data = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
+        data = _load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

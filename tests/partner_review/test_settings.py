@@ -76,6 +76,21 @@ def test_valid_configuration_loads(tmp_path: Path) -> None:
     assert settings.kpi("cost_per_contact").name.get("fr") == "Cost per contact"
 
 
+def test_unchanged_files_are_read_once_and_any_change_is_read_again(tmp_path: Path) -> None:
+    root = write_inputs(tmp_path, CONFIG, {"P1": PARTNER})
+    first = load_settings(root)
+    assert load_settings(root) is first
+    (root / "partners" / "P1.yaml").write_text(yaml.safe_dump({**PARTNER, "name": "Renamed"}))
+    renamed = load_settings(root)
+    assert renamed is not first and renamed.partners["P1"].name == "Renamed"
+    (root / "scope_changes.csv").write_text("change_id\nCHG-1\n")
+    assert load_settings(root).change_ids == frozenset({"CHG-1"})
+    (root / "partners" / "P1.yaml").write_text("id: [\n")
+    assert problems_of(root)[0].startswith("partners/P1.yaml:2: invalid YAML")
+    (root / "partners" / "P1.yaml").write_text(yaml.safe_dump({**PARTNER, "name": "Renamed"}))
+    assert load_settings(root).partners["P1"].name == "Renamed"
+
+
 def test_minimum_above_expected_names_file_key_and_values(tmp_path: Path) -> None:
     partner = copy.deepcopy(PARTNER)
     partner["service_levels"].append(

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
+from partner_review.catalog import build_catalog
+from partner_review.ingest import load_sources
+from partner_review.settings import load_settings
 from transforms.model import ReviewModel, SourceData
-from transforms.periods import nightly_run
-from transforms.slicing import fingerprint_model, model_for_partner, without_observations
+from transforms.periods import nightly_run, parse_quarter, quarterly_run
+from transforms.review import build_review
+from transforms.slicing import (
+    fingerprint_model,
+    model_for_partner,
+    partner_fingerprints,
+    without_observations,
+)
+
+DEMO = Path(__file__).resolve().parents[2] / "inputs"
 
 
 def _model(observations: pd.DataFrame, files: pd.DataFrame, rejected: pd.DataFrame) -> ReviewModel:
@@ -48,3 +61,41 @@ def test_another_partners_file_change_leaves_the_fingerprint_unchanged() -> None
     assert fingerprint_model(model_for_partner(before, "B")) != fingerprint_model(
         model_for_partner(after, "B")
     )
+
+
+def test_partner_fingerprints_equal_fingerprints_of_each_partners_share() -> None:
+    model = without_observations(_model(OBS, FILES, REJECTED))
+    extra = {"A": ("code", "a"), "B": ("code", "b"), "C": ("code", "c")}
+    assert partner_fingerprints(model, extra) == {
+        pid: fingerprint_model(model_for_partner(model, pid), *strings)
+        for pid, strings in extra.items()
+    }
+
+
+def test_partner_fingerprints_of_the_demo_model_equal_each_partners_share() -> None:
+    """Real frames (dates, categoricals, NaN, booleans) of the bundled demo's quarter."""
+    settings = load_settings(DEMO)
+    run = quarterly_run(parse_quarter("2026-Q3", 1))
+    model = without_observations(build_review(build_catalog(settings), load_sources(settings), run))
+    extra = {pid: ("code", pid) for pid in [*settings.partners, "NOBODY"]}
+    fingerprints = partner_fingerprints(model, extra)
+    assert fingerprints == {
+        pid: fingerprint_model(model_for_partner(model, pid), *strings)
+        for pid, strings in extra.items()
+    }
+    assert len(set(fingerprints.values())) == len(extra)
+
+
+def test_fingerprint_follows_values_and_dtypes_not_the_index() -> None:
+    model = _model(OBS, FILES, REJECTED)
+    scorecard = model.scorecard
+
+    def with_scorecard(frame: pd.DataFrame) -> str:
+        return fingerprint_model(replace(model, scorecard=frame))
+
+    same = with_scorecard(scorecard)
+    assert with_scorecard(scorecard.set_axis([5, 7])) == same
+    assert with_scorecard(scorecard.assign(actual=[1.0, 2.5])) != same
+    assert with_scorecard(scorecard.assign(actual=[1, 2])) != same  # int, not float
+    assert with_scorecard(scorecard.iloc[::-1]) != same  # row order shows in a report
+    assert with_scorecard(scorecard.rename(columns={"actual": "value"})) != same
