@@ -1,10 +1,15 @@
 """Where a report's rendering time goes: template, charts and PDF, per report of the demo.
 
-``python -m benchmarks.render_split [--inputs inputs] [--quarter 2026-Q3] [--repeat 3]``
+``python -m benchmarks.render_split [--inputs inputs] [--quarter 2026-Q3] [--repeat 3]
+[--partners N] [--no-portfolio]``
 
-The demo's quarterly review is computed once by the real engine; then, for
-each partner and each report language (and the portfolio), the report is
-rendered ``--repeat`` times and the fastest time of each part is kept:
+The quarterly review of ``--inputs`` (default the demo) is computed once by the
+real engine; then, for each partner and each report language (and the
+portfolio), the report is rendered ``--repeat`` times and the fastest time of
+each part is kept. ``--partners N`` keeps an evenly spaced sample of N partners
+(first and last included), for a synthetic M or L inputs folder
+(``python -m benchmarks.synth --size M --out DIR``); ``--no-portfolio`` skips
+the portfolio (92 pages on M). The median and worst ratio close the table.
 
 * charts: seconds spent in ``partner_review.rendering.charts``' public chart
   functions (``trend_svg``, ``glide_svg``), timed by a wrapper installed on the
@@ -30,6 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from partner_review.catalog import build_catalog
@@ -126,15 +132,30 @@ def measure_report(
     return Split(name, *best, chart_count=calls, pages=pages)
 
 
-def demo_reports(settings: Settings, model: ReviewModel) -> dict[str, Callable[[], str]]:
-    """Every report a quarterly run writes: each partner in each language, then the portfolio."""
+def demo_reports(
+    settings: Settings, model: ReviewModel, partners: int | None = None, portfolio: bool = True
+) -> dict[str, Callable[[], str]]:
+    """The reports a quarterly run writes: each partner (or a sample) in each language,
+    then the portfolio."""
+    chosen = sample_partners(sorted(settings.partners), partners)
     reports: dict[str, Callable[[], str]] = {}
     for language in report_languages(settings):
-        for pid in sorted(settings.partners):
+        for pid in chosen:
             mine = model_for_partner(model, pid)
             reports[f"{pid}.{language}"] = _partner(mine, settings, pid, language)
-        reports[f"portfolio.{language}"] = _portfolio(model, settings, language)
+        if portfolio:
+            reports[f"portfolio.{language}"] = _portfolio(model, settings, language)
     return reports
+
+
+def sample_partners(partner_ids: list[str], count: int | None) -> list[str]:
+    """``count`` partner ids evenly spaced over the sorted list, first and last included."""
+    if count is None or count >= len(partner_ids):
+        return partner_ids
+    if count <= 1:
+        return partner_ids[:1]
+    last = len(partner_ids) - 1
+    return [partner_ids[round(i * last / (count - 1))] for i in range(count)]
 
 
 def _partner(model: ReviewModel, settings: Settings, pid: str, lang: str) -> Callable[[], str]:
@@ -174,6 +195,9 @@ def format_table(splits: list[Split]) -> str:
     )
     if total.chart_count:
         lines.append(f"mean chart: {1000 * total.charts / total.chart_count:.1f} ms")
+    ratios = sorted(s.ratio for s in splits)
+    if ratios:
+        lines.append(f"ratio per report: median {median(ratios):.1%}, worst {ratios[-1]:.1%}")
     return "\n".join(lines)
 
 
@@ -182,6 +206,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--inputs", type=Path, default=Path("inputs"))
     parser.add_argument("--quarter", default="2026-Q3")
     parser.add_argument("--repeat", type=int, default=3, help="renders per report; fastest kept")
+    parser.add_argument("--partners", type=int, help="an evenly spaced sample of N partners")
+    parser.add_argument("--no-portfolio", action="store_true", help="partners' reports only")
     args = parser.parse_args(argv)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # CSS it skips: known, not news
     settings = load_settings(args.inputs)
@@ -189,7 +215,7 @@ def main(argv: list[str] | None = None) -> None:
         parse_quarter(args.quarter, settings.config.organisation.fiscal_year_start_month)
     )
     model = build_review(build_catalog(settings), load_sources(settings), run)
-    reports = demo_reports(settings, model)
+    reports = demo_reports(settings, model, args.partners, not args.no_portfolio)
     clock = ChartClock()
     with tempfile.TemporaryDirectory() as tmp, timed_charts(clock):
         folder = Path(tmp)

@@ -1,12 +1,14 @@
 """Small SVG charts inlined in the reports: KPI trends and objective glide paths.
 
-Charts are drawn with matplotlib's SVG canvas (no Agg, no pyplot state) and
-returned as ``<svg>`` markup to inline in the HTML, so browser and PDF show
-the same drawing and nothing is ever fetched. Text is written as SVG text in
-DejaVu Sans (``svg.fonttype: none``): far smaller and faster than glyph paths,
-and the PDF embeds the same font as the rest of the report. Element ids are
-prefixed with the chart's key, so several charts in one page never share an id,
-and the output is byte-for-byte stable between runs (report fingerprints).
+Charts are drawn by matplotlib and written as lean ``<svg>`` markup by
+``svg_canvas`` (plain paths and texts: no ids, groups, ``<use>`` or clip paths),
+to inline in the HTML, so browser and PDF show the same drawing and nothing is
+ever fetched. Each chart costs its elements twice, once to draw here and once
+for WeasyPrint to lay out and paint, so a chart has only what it needs to be
+read: no tick marks on the value axis (its gridlines carry the values), one
+path per line and one per set of markers. Text is SVG text in DejaVu Sans
+(``svg.fonttype: none``), the report's own font, which the PDF embeds. The
+output is byte-for-byte stable between runs (report fingerprints).
 
 Status is carried by marker shape as well as colour (● met, ▲ at risk,
 ✖ breach), so a chart reads in black and white and for colour-blind readers.
@@ -14,18 +16,20 @@ Status is carried by marker shape as well as colour (● met, ▲ at risk,
 
 from __future__ import annotations
 
-import hashlib
-import io
-import re
+import html
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from matplotlib import rc_context
-from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator, ScalarFormatter
+from matplotlib.markers import MarkerStyle
+from matplotlib.path import Path
+from matplotlib.ticker import FuncFormatter
+
+from partner_review.rendering.chart_axes import hide_matplotlib_axes, label_axes
+from partner_review.rendering.svg_canvas import figure_svg
 
 COLOURS = {
     "met": "#1a7f37",
@@ -38,31 +42,28 @@ COLOURS = {
     "target": "#1a7f37",
     "forecast": "#6a3d9a",
 }
-MARKERS = {"met": "o", "at_risk": "^", "breach": "X"}
-_RC = {
+_K = 0.5 * 0.5523  # four cubic arcs: a circle to 0.03%, half the numbers of matplotlib's "o"
+_DOT = MarkerStyle(
+    Path(
+        [(0.5, 0), (0.5, _K), (_K, 0.5), (0, 0.5), (-_K, 0.5), (-0.5, _K), (-0.5, 0),
+         (-0.5, -_K), (-_K, -0.5), (0, -0.5), (_K, -0.5), (0.5, -_K), (0.5, 0), (0.5, 0)],
+        [Path.MOVETO, *[Path.CURVE4] * 12, Path.CLOSEPOLY],
+    )
+)  # fmt: skip
+MARKERS: dict[str, Any] = {"met": _DOT, "at_risk": "^", "breach": "X"}
+_RC: Any = {  # Any: rc_context wants its Literal keys
     "svg.fonttype": "none",
-    "font.family": "DejaVu Sans",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],
     "font.size": 7.5,
     "axes.edgecolor": "#9aa5b1",
     "axes.linewidth": 0.6,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "xtick.color": "#44546a",
-    "ytick.color": "#44546a",
-    "xtick.major.size": 2,
-    "ytick.major.size": 2,
-    "grid.color": "#e5e9ef",
-    "grid.linewidth": 0.5,
-    "legend.frameon": False,
-    "legend.fontsize": 6.5,
-    "svg.image_inline": True,
+    "path.simplify": True,
 }
 _SIZE = (3.6, 1.9)  # inches: two charts side by side on A4 portrait
 _MARGINS = {"left": 0.14, "right": 0.94, "top": 0.95, "bottom": 0.16}
-_SVG_HEADER = re.compile(r"^.*?(?=<svg)", re.S)
-_ID = re.compile(r'\b(id)="([^"]+)"')
-_REF = re.compile(r'(url\(|href=")#([^)"]+)')
-_SIZE_ATTRS = re.compile(r'<svg([^>]*?) width="[^"]*" height="[^"]*"')
 
 
 @dataclass(frozen=True)
@@ -103,22 +104,26 @@ def trend_svg(
 ) -> str:
     """A KPI's monthly values with the expected/minimum band and XmR limits.
 
-    The legend is the report's (HTML, translated), shared by every chart.
+    ``key`` names the chart in the page (``data-chart``). The legend is the
+    report's (HTML, translated), shared by every chart.
     """
-    with rc_context(_rc(key)):
+    with rc_context(_RC):
         figure, axes = _figure()
         xs = list(range(len(points)))
         _draw_band(axes, xs, points)
         if limits is not None:
-            axes.axhline(limits.cl, color=COLOURS["limit"], lw=0.6, ls=(0, (1, 1.5)))
-            for level in (limits.lcl, limits.ucl):
-                axes.axhline(level, color=COLOURS["limit"], lw=0.6, ls=(0, (4, 2)))
-            axes.plot([], [], color=COLOURS["limit"], lw=0.6, ls=(0, (4, 2)))
+            edges = [-0.5, len(points) - 0.5]
+            axes.plot(edges, [limits.cl] * 2, color=COLOURS["limit"], lw=0.6, ls=(0, (1, 1.5)))
+            nan = float("nan")
+            axes.plot(  # both limits in one path: same style
+                [*edges, nan, *edges],
+                [limits.lcl, limits.lcl, nan, limits.ucl, limits.ucl],
+                color=COLOURS["limit"],
+                lw=0.6,
+                ls=(0, (4, 2)),
+            )
         _draw_actuals(axes, xs, points)
-        _x_axis(axes, [p.label for p in points])
-        if tick is not None:
-            axes.yaxis.set_major_formatter(tick)
-        return _to_svg(figure, key)
+        return _to_svg(figure, axes, key, [p.label for p in points], tick)
 
 
 def glide_svg(
@@ -133,12 +138,13 @@ def glide_svg(
     The last point is the deadline's month; the forecast is drawn there, dashed
     from the latest actual value.
     """
-    with rc_context(_rc(key)):
+    with rc_context(_RC):
         figure, axes = _figure()
         xs = list(range(len(points)))
         axes.plot(xs, [p.glide for p in points], color=COLOURS["neutral"], lw=1, ls="--")
         if target is not None:
-            axes.axhline(target, color=COLOURS["target"], lw=0.8)
+            edges = [-0.5, len(points) - 0.5]
+            axes.plot(edges, [target] * 2, color=COLOURS["target"], lw=0.8)
         known = [(x, p.actual) for x, p in zip(xs, points, strict=True) if p.actual is not None]
         if known:
             axes.plot(
@@ -146,7 +152,7 @@ def glide_svg(
                 [v for _, v in known],
                 color=COLOURS["neutral"],
                 lw=1.4,
-                marker="o",
+                marker=_DOT,
                 ms=3,
             )
         if forecast is not None and known:
@@ -161,37 +167,28 @@ def glide_svg(
                 ms=3,
                 markevery=[1],
             )
-        _x_axis(axes, [p.label for p in points])
-        if tick is not None:
-            axes.yaxis.set_major_formatter(tick)
-        return _to_svg(figure, key)
+        return _to_svg(figure, axes, key, [p.label for p in points], tick)
 
 
 _CANVAS = threading.local()
-
-
-def _rc(key: str) -> Any:
-    """The chart style; a fixed salt keeps the SVG identical between runs."""
-    return {**_RC, "svg.hashsalt": "partner-review"}
 
 
 def _figure() -> tuple[Figure, Any]:
     """This thread's figure, emptied: created once, reused by every chart (saves ~30 ms each)."""
     cached = getattr(_CANVAS, "figure", None)
     if cached is None:
-        figure = Figure(figsize=_SIZE)
-        FigureCanvasSVG(figure)
+        figure = Figure(figsize=_SIZE, dpi=72)  # 72 dpi: 1 SVG unit = 1 pt
         figure.subplots_adjust(**_MARGINS)
+        figure.patch.set_visible(False)  # the page is the background
         axes = figure.add_subplot()
-        axes.grid(axis="y")
+        axes.patch.set_visible(False)
+        hide_matplotlib_axes(axes)
         _CANVAS.figure = cached = (figure, axes)
     figure, axes = cached
     for artist in [*axes.lines, *axes.collections, *axes.texts]:
         artist.remove()
     axes.relim()
     axes.set_autoscaley_on(True)
-    axes.yaxis.set_major_locator(MaxNLocator(nbins=4))
-    axes.yaxis.set_major_formatter(ScalarFormatter())
     return figure, axes
 
 
@@ -208,67 +205,34 @@ def _draw_band(axes: Any, xs: list[int], points: Sequence[TrendPoint]) -> None:
 
 
 def _draw_actuals(axes: Any, xs: list[int], points: Sequence[TrendPoint]) -> None:
+    """The actual line, then one set of markers per status (shape and colour)."""
     values = [float("nan") if p.value is None else p.value for p in points]
     axes.plot(xs, values, color=COLOURS["neutral"], lw=1.2)
     for status, marker in MARKERS.items():
-        chosen = [
-            (x, p.value)
-            for x, p in zip(xs, points, strict=True)
-            if p.status == status and p.value is not None
-        ]
-        if chosen:
-            axes.scatter(
-                [x for x, _ in chosen],
-                [v for _, v in chosen],
-                marker=marker,
-                s=16,
-                color=COLOURS[status],
-                zorder=3,
-                linewidths=0,
-            )
-    other = [
-        (x, p.value)
-        for x, p in zip(xs, points, strict=True)
-        if p.status not in MARKERS and p.value is not None
-    ]
-    if other:
-        axes.scatter(
-            [x for x, _ in other],
-            [v for _, v in other],
-            marker="o",
-            s=12,
-            facecolors="white",
-            edgecolors=COLOURS["neutral"],
-            zorder=3,
-            linewidths=0.8,
-        )
-    provisional = [
-        (x, p.value)
-        for x, p in zip(xs, points, strict=True)
-        if p.provisional and p.value is not None
-    ]
-    for x, value in provisional:
-        axes.annotate("*", (x, value), textcoords="offset points", xytext=(3, 3), fontsize=7)
+        _markers(axes, xs, points, lambda p, s=status: p.status == s, marker=marker, ms=4,
+                 color=COLOURS[status], mew=0)  # fmt: skip
+    _markers(axes, xs, points, lambda p: p.status not in MARKERS, marker=_DOT, ms=3.5,
+             mfc="white", mec=COLOURS["neutral"], mew=0.8)  # fmt: skip
+    for x, p in zip(xs, points, strict=True):
+        if p.provisional and p.value is not None:
+            axes.annotate("*", (x, p.value), textcoords="offset points", xytext=(3, 3), fontsize=7)
 
 
-def _x_axis(axes: Any, labels: list[str]) -> None:
-    step = max(1, (len(labels) + 4) // 5)
-    ticks = list(range(0, len(labels), step))
-    axes.set_xticks(ticks, [labels[i] for i in ticks])
-    axes.set_xlim(-0.5, len(labels) - 0.5)
+def _markers(
+    axes: Any, xs: list[int], points: Sequence[TrendPoint], chosen: Any, **style: Any
+) -> None:
+    """The chosen points' markers as one line without a line (one SVG path)."""
+    picked = [(x, p.value) for x, p in zip(xs, points, strict=True)
+              if chosen(p) and p.value is not None]  # fmt: skip
+    if picked:
+        axes.plot([x for x, _ in picked], [v for _, v in picked], ls="none", zorder=3, **style)
 
 
-def _to_svg(figure: Figure, key: str) -> str:
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    text = _SVG_HEADER.sub("", buffer.getvalue(), count=1)
-    # Fixed pt sizes would overflow a 390 px screen: scale with the container instead.
-    text = _SIZE_ATTRS.sub(r'<svg\1 class="chart"', text, count=1)
-    return _scoped_ids(text, key)
-
-
-def _scoped_ids(svg: str, key: str) -> str:
-    """Every id and reference prefixed with the chart's key, so charts on a page never clash."""
-    prefix = "c" + hashlib.sha256(key.encode()).hexdigest()[:8] + "-"
-    svg = _ID.sub(lambda m: f'{m[1]}="{prefix}{m[2]}"', svg)
-    return _REF.sub(lambda m: f"{m[1]}#{prefix}{m[2]}", svg)
+def _to_svg(
+    figure: Figure, axes: Any, key: str, labels: list[str], tick: FuncFormatter | None
+) -> str:
+    """The chart's markup, scaling with its container (fixed pt sizes would overflow a phone)."""
+    label_axes(axes, labels, tick)
+    for artist in [*axes.lines, *axes.collections, *axes.texts]:
+        artist.set_clip_on(False)  # autoscaled: everything is inside the axes already
+    return figure_svg(figure, f'class="chart" data-chart="{html.escape(key)}"')
