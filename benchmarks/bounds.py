@@ -112,17 +112,17 @@ def summary_table(runs: dict[str, dict[str, Any]]) -> str:
     demo = runs.get("demo")
     lines = [
         "| scenario | wall s | CPU s | peak MiB | files | rows read | kept | rejected "
-        "| superseded | reports (pages) | wall / demo | peak / demo |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| superseded | reports (pages) | wall / demo | CPU / demo | peak / demo |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, e in runs.items():
-        ratios = ["—", "—"]
+        ratios = ["—"] * 3
         if demo is not None and name != "demo":
-            ratios = [f"{e['wall'] / demo['wall']:.2f}", f"{e['peak_rss'] / demo['peak_rss']:.2f}"]
+            ratios = [f"{e[k] / demo[k]:.2f}" for k in ("wall", "cpu", "peak_rss")]
         lines.append(
             f"| {name} | {e['wall']:.1f} | {e['cpu']:.1f} | {e['peak_rss'] / MIB:,.0f} "
             f"| {e['input_files']:,} | {e['rows_read']:,} | {e['kept']:,} | {e['rejected']:,} "
-            f"| {e['superseded']:,} | {e['reports']} ({e['pages']}) | {ratios[0]} | {ratios[1]} |"
+            f"| {e['superseded']:,} | {e['reports']} ({e['pages']}) | {' | '.join(ratios)} |"
         )
     return "\n".join(lines)
 
