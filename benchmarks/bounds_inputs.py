@@ -74,15 +74,20 @@ class Built:
     bad_rows: int  # rows among them written to be rejected
 
 
-def build_many_files(target: Path, files: int = FILES, demo: Path = DEMO) -> Built:
-    """The demo with observations/ as ``files`` one-row CSV files (see the module)."""
+def build_many_files(
+    target: Path, files: int = FILES, demo: Path = DEMO, bad_every: int = BAD_EVERY
+) -> Built:
+    """The demo with observations/ as ``files`` one-row CSV files (see the module).
+
+    Every ``bad_every``-th file has a second row, to be rejected.
+    """
     copy_demo(demo, target, skip=("observations",))
     rows = _replayed_rows(_demo_observations(demo)).head(files)
     bad = 0
     for number, row in enumerate(rows.itertuples(index=False), start=1):
         cells = _cells(row)
         lines = [cells]
-        if number % BAD_EVERY == 0:
+        if number % bad_every == 0:
             lines.append([*cells[:5], "n/a", "n/a", "n/a", *cells[8:]])
             bad += 1
         name = row.period or row.period_start
