@@ -38,7 +38,7 @@ from typing import Any
 from benchmarks import bounds_inputs as build
 from benchmarks.measure import MIB, StageFigures, child_env, run_measured, stage_figures
 from benchmarks.report import stage_table
-from benchmarks.session import PROJECT, machine, say, snapshot_code
+from benchmarks.session import PROJECT, machine, read_json, say, snapshot_code
 
 AS_OF = "2026-11-27"
 BUILDERS: dict[str, Callable[[Path], build.Built]] = {
@@ -68,7 +68,7 @@ def run_scenario(name: str, out: Path, code: Path, workers: int) -> dict[str, An
     say(f"{name}: {' '.join(argv[1:])}")
     measured = run_measured(argv, out / "logs" / f"{name}.log", child_env(code))
     run_dir = outputs / "nightly" / AS_OF
-    manifest = _read_json(run_dir / "manifest.json")
+    manifest = read_json(run_dir / "manifest.json")
     data_files = [i for i in manifest.get("inputs", []) if i.get("rows") is not None]
     counts = _read_counts(measured.log)
     entry: dict[str, Any] = {
@@ -206,14 +206,6 @@ def _save(path: Path, started: datetime, workers: int, runs: dict[str, Any]) -> 
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=2, default=str))
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data: dict[str, Any] = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
-    return data
 
 
 if __name__ == "__main__":

@@ -108,7 +108,7 @@ class Bench:
         say(f"{name}: {' '.join(argv[1:])}")
         measured = run_measured(argv, self.out / "logs" / f"{name}.log", child_env(self.code))
         run_dir = outputs / kind / period
-        manifest = _read_json(run_dir / "manifest.json")
+        manifest = read_json(run_dir / "manifest.json")
         figures = stage_figures(measured, manifest.get("timings", {}))
         reports = manifest.get("reports", [])
         entry = {
@@ -147,7 +147,7 @@ class Bench:
         ]  # fmt: skip
         say(f"{name}: compute only on {inputs}")
         measured = run_measured(argv, self.out / "logs" / f"{name}.log", child_env(self.code))
-        inner = _read_json(result_file) if measured.returncode == 0 else {}
+        inner = read_json(result_file) if measured.returncode == 0 else {}
         stages = inner.get("stages", [])
         compute_wall = sum(s["wall"] for s in stages if s["stage"] != "settings")
         entry = {
@@ -188,7 +188,8 @@ def machine() -> dict[str, Any]:
     }
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def read_json(path: Path) -> dict[str, Any]:
+    """A JSON object written by a run, or {} when it is missing or unreadable."""
     try:
         data: dict[str, Any] = json.loads(path.read_text())
     except (OSError, ValueError):
