@@ -25,6 +25,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
+from transforms.batches import Batch, batches, single
 from transforms.cells import (
     Faults,
     Numbers,
@@ -90,10 +91,14 @@ class ObservationResult:
 def build_observations(
     tables: Iterable[RawFrame], kpis: pd.DataFrame, partners: pd.DataFrame
 ) -> ObservationResult:
-    """Every observation file's rows checked, then the duplicate rule applied across files."""
+    """Every observation file's rows checked, then the duplicate rule applied across files.
+
+    Small files are checked together, in batches of consecutive files (see
+    :mod:`transforms.batches`): the same rows as checking each file alone.
+    """
     kept, rejected = [], []
-    for table in tables:
-        rows, bad = _checked_rows(table, kpis, partners)
+    for batch in batches(tables):
+        rows, bad = _checked_rows(batch, kpis, partners)
         kept.append(rows)
         rejected.append(bad)
     if not all(ROW_KEY in rows.columns for rows in kept):
@@ -108,22 +113,22 @@ def check_observation_rows(
     table: RawFrame, kpis: pd.DataFrame, partners: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One file's rows: (valid rows as Observations columns, rejected rows)."""
-    kept, rejected = _checked_rows(table, kpis, partners)
+    kept, rejected = _checked_rows(single(table), kpis, partners)
     return kept.drop(columns=ROW_KEY, errors="ignore"), rejected
 
 
 def _checked_rows(
-    table: RawFrame, kpis: pd.DataFrame, partners: pd.DataFrame
+    batch: Batch, kpis: pd.DataFrame, partners: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """check_observation_rows, the kept rows with their key for the duplicate rule if it fits."""
-    raw = table.frame
+    """check_observation_rows of a batch of files, the kept rows with their key if it fits."""
+    raw = batch.frame
     faults = RowFaults(raw.index)
     flag_extra_cells(cast(Faults, faults), raw)  # RowFaults has the flag() of Faults
     partner, kpi = coded_text(raw, "partner_id"), coded_text(raw, "kpi_id")
     flag_identity(faults, partner, kpi, kpis, partners)
     start, end = _check_period(faults, raw)
     aggregation = kpi.lookup(dict(zip(kpis["kpi_id"], kpis["aggregation"], strict=True)))
-    numbers = _check_numbers(faults, raw, aggregation, table.decimal_comma)
+    numbers = _check_numbers(faults, raw, aggregation, batch.decimal_comma)
     ok = faults.ok
     every = bool(ok.all())
 
@@ -141,7 +146,7 @@ def _checked_rows(
             **{name: kept_rows(numbers[name]) for name in _VALUES},
             "source": kept_rows(column_optional_text(raw, "source")),
             "note": kept_rows(column_optional_text(raw, "note")),
-            "file": constant_text(table.file, kept_start.index),
+            "file": kept_rows(batch.files),
             "line": kept_rows(raw["line"]).astype("int64"),
             "origin": constant_text("observation", kept_start.index),
         },
@@ -156,7 +161,8 @@ def _checked_rows(
     )
     if keys is not None:
         kept[ROW_KEY] = keys
-    return kept.reset_index(drop=True), faults.rejected(raw, table.file)
+    rejected = batch.label_rejected(faults.rejected(raw, batch.file_name))
+    return kept.reset_index(drop=True), rejected
 
 
 def _positions(values: pd.Series, catalog: pd.Series) -> pd.Series:

@@ -17,6 +17,7 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
+from transforms.batches import Batch, batches, single
 from transforms.cells import Faults, RawFrame, concat_rejected, flag_extra_cells
 from transforms.observations import (
     OBSERVATION_COLUMNS,
@@ -41,10 +42,14 @@ SURVEY_AGGREGATIONS = ("nps", "top2box")
 def build_survey_rows(
     tables: Iterable[RawFrame], kpis: pd.DataFrame, partners: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every survey file's answers: (Observations rows with origin "survey", rejected rows)."""
+    """Every survey file's answers: (Observations rows with origin "survey", rejected rows).
+
+    Small files are checked together, in batches of consecutive files (see
+    :mod:`transforms.batches`): the same rows as checking each file alone.
+    """
     kept, rejected = [], []
-    for table in tables:
-        rows, bad = check_survey_rows(table, kpis, partners)
+    for batch in batches(tables):
+        rows, bad = _checked_answers(batch, kpis, partners)
         kept.append(rows)
         rejected.append(bad)
     answers = pd.concat(kept, ignore_index=True) if kept else empty_observations()
@@ -55,7 +60,14 @@ def check_survey_rows(
     table: RawFrame, kpis: pd.DataFrame, partners: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One survey file: (one Observations row per valid answer, rejected rows)."""
-    raw = table.frame
+    return _checked_answers(single(table), kpis, partners)
+
+
+def _checked_answers(
+    batch: Batch, kpis: pd.DataFrame, partners: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """check_survey_rows of a batch of files."""
+    raw = batch.frame
     faults = RowFaults(raw.index)
     flag_extra_cells(cast(Faults, faults), raw)  # RowFaults has the flag() of Faults
     partner, kpi = coded_text(raw, "partner_id"), coded_text(raw, "kpi_id")
@@ -70,7 +82,7 @@ def check_survey_rows(
     date = column_dates(raw, "response_date")
     faults.flag(date.empty, "response_date", "is empty; write the answer's date as YYYY-MM-DD")
     faults.flag(date.invalid, "response_date", "is not a date; write it as YYYY-MM-DD")
-    score = column_numbers(raw, "score", table.decimal_comma)
+    score = column_numbers(raw, "score", batch.decimal_comma)
     flag_number_faults(faults, score, pd.Series(True, index=raw.index), "score", "write the score")
     values = score.values
     faults.flag(
@@ -102,10 +114,11 @@ def check_survey_rows(
             "value": np.nan,
             "source": column_optional_text(raw, "source")[ok],
             "note": column_optional_text(raw, "note")[ok],
-            "file": constant_text(table.file, day.index),
+            "file": batch.files[ok],
             "line": raw.loc[ok, "line"].astype("int64"),
             "origin": constant_text("survey", day.index),
         },
         columns=OBSERVATION_COLUMNS,
     )
-    return kept.reset_index(drop=True), faults.rejected(raw, table.file)
+    rejected = batch.label_rejected(faults.rejected(raw, batch.file_name))
+    return kept.reset_index(drop=True), rejected
