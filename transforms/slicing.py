@@ -22,21 +22,37 @@ def _only(frame: pd.DataFrame, partner_id: str) -> pd.DataFrame:
 FILE_PARTNERS = "file_partners"
 
 
-def file_partners(observations: pd.DataFrame) -> pd.DataFrame:
-    """One row per data file and partner with kept rows in it."""
-    return observations[["file", "partner_id"]].drop_duplicates().reset_index(drop=True)
+def file_partners(
+    observations: pd.DataFrame, superseded: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per data file and partner with kept or superseded rows in it.
+
+    A file whose rows were all superseded by a later file (a resend, a correction) is
+    still its partner's: it is listed in that partner's report only.
+    """
+    pairs = observations[["file", "partner_id"]]
+    if superseded is not None and not superseded.empty:
+        pairs = pd.concat([pairs, superseded[["file", "partner_id"]]], ignore_index=True)
+    return pairs.drop_duplicates().reset_index(drop=True)
+
+
+def source_file_partners(model: ReviewModel) -> pd.DataFrame:
+    """:func:`file_partners` of the model (kept from before its observations were dropped)."""
+    pairs = model.extras.get(FILE_PARTNERS)
+    if pairs is None:
+        return file_partners(model.source.observations, model.source.superseded)
+    return pairs
 
 
 def _partner_files(model: ReviewModel, partner_id: str) -> pd.DataFrame:
-    """The input files a partner's report may show: its own data files, files that kept no
-    row at all (unreadable or wholly rejected: nobody can tell whose they are) and the logs.
+    """The input files a partner's report may show: its own data files (kept or superseded
+    rows of the partner), files with neither (unreadable or wholly rejected: nobody can tell
+    whose they are) and the logs.
 
     Other partners' files never appear, so a report sent to a partner names none of theirs,
     and a change in another partner's file does not change this partner's report.
     """
-    pairs = model.extras.get(FILE_PARTNERS)
-    if pairs is None:
-        pairs = file_partners(model.source.observations)
+    pairs = source_file_partners(model)
     files = model.source.files
     own = set(pairs.loc[pairs["partner_id"] == partner_id, "file"])
     anyone = set(pairs["file"])
@@ -68,7 +84,8 @@ def without_observations(model: ReviewModel) -> ReviewModel:
     """The model without the raw observation rows (reports never show them row by row);
     which partner has rows in which file is kept for model_for_partner."""
     source: SourceData = replace(model.source, observations=model.source.observations.iloc[0:0])
-    extras = {**model.extras, FILE_PARTNERS: file_partners(model.source.observations)}
+    pairs = file_partners(model.source.observations, model.source.superseded)
+    extras = {**model.extras, FILE_PARTNERS: pairs}
     return replace(model, source=source, extras=extras)
 
 
@@ -163,9 +180,7 @@ def _source_shares(model: ReviewModel) -> list[_Share | None]:
     others whole."""
     source = model.source
     files, rejected = source.files, source.rejected
-    pairs = model.extras.get(FILE_PARTNERS)
-    if pairs is None:
-        pairs = file_partners(source.observations)
+    pairs = source_file_partners(model)
     names = files["file"].to_numpy()
     anyones = np.flatnonzero(~files["file"].isin(pairs["file"]).to_numpy())
     rows_of_file = _rows_by(files, "file")

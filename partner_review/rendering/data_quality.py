@@ -5,6 +5,14 @@ so the appendix lists rejected rows as counts per file and the files' own
 problems (a file that could not be read), never the rejected values — those
 may belong to another partner; rejected_rows.csv holds them all.
 
+The report is given the partner's share of the model (transforms.slicing.model_for_partner):
+"Sources" lists the partner's own data files (kept or superseded rows of the partner), the
+files nobody can be told the owner of (unreadable or wholly rejected) and the logs; the
+other partners' files are only counted. Sources and superseded rows are listed up to
+``LISTED_ROWS`` each, then counted ("and N more"), so a folder of 10,000 files or a
+partner sending thousands of duplicate rows keeps a report of a few pages; manifest.json
+lists every input file with its rows, rejected rows and sha256.
+
 Restated figures (a period run again after late or corrected files: restatements.csv)
 are listed first, each with its old and new value and status and the changed files
 that explain it (only the partner's own files and the configuration are ever named).
@@ -22,6 +30,9 @@ from partner_review.rendering.views import for_partner, kpi_name, kpi_text, part
 from partner_review.settings import Settings
 from transforms.model import ReviewModel
 from transforms.restatement import RESTATEMENTS
+from transforms.slicing import source_file_partners
+
+LISTED_ROWS = 50  # rows of the Sources and superseded tables; the rest are counted
 
 _CHANGED_FILE = re.compile(r"^(?P<path>.*) \((?P<change>modified|added|removed)\)$")
 
@@ -34,16 +45,20 @@ def data_quality_view(
     rejected = source.rejected
     row_count = int(rejected["line"].notna().sum())
     restated = model.extras.get(RESTATEMENTS)
+    superseded = for_partner(source.superseded, partner_id)
     return {
         "restated": [] if restated is None else _restated(restated, settings, partner_id, fmt),
         "files": _files(source.files, fmt),
+        "files_more": max(len(source.files) - LISTED_ROWS, 0),
+        "files_of_others": _files_of_others(model, partner_id, source.files),
         "rejected_count": row_count,
         "rejected_by_file": _rejected_by_file(rejected, fmt),
         "unreadable": [
             {"file": text(r.file), "reason": text(r.reason)}
             for r in rejected[rejected["line"].isna()].itertuples(index=False)
         ],
-        "superseded": _superseded(for_partner(source.superseded, partner_id), settings, fmt),
+        "superseded": _superseded(superseded.head(LISTED_ROWS), settings, fmt),
+        "superseded_more": max(len(superseded) - LISTED_ROWS, 0),
         "freshness": _freshness(for_partner(model.freshness, partner_id), settings, fmt),
     }
 
@@ -77,7 +92,15 @@ def _changed_files(cell: str) -> list[dict[str, str]]:
     return entries
 
 
+def _files_of_others(model: ReviewModel, partner_id: str, shown: pd.DataFrame) -> int:
+    """How many data files of the folder are only other partners' (not shown in this report)."""
+    pairs = source_file_partners(model)
+    files = pairs.loc[pairs["partner_id"] != partner_id, "file"].drop_duplicates()
+    return int((~files.isin(shown["file"])).sum())
+
+
 def _files(files: pd.DataFrame, fmt: Formats) -> list[dict[str, str]]:
+    """The first LISTED_ROWS files by path."""
     return [
         {
             "file": text(row.file),
@@ -86,7 +109,9 @@ def _files(files: pd.DataFrame, fmt: Formats) -> list[dict[str, str]]:
             "rejected": fmt.number(row.rejected),
             "sha": text(row.sha256)[:12],
         }
-        for row in files.sort_values("file", kind="stable").itertuples(index=False)
+        for row in files.sort_values("file", kind="stable")
+        .head(LISTED_ROWS)
+        .itertuples(index=False)
     ]
 
 

@@ -99,3 +99,21 @@ def test_fingerprint_follows_values_and_dtypes_not_the_index() -> None:
     assert with_scorecard(scorecard.assign(actual=[1, 2])) != same  # int, not float
     assert with_scorecard(scorecard.iloc[::-1]) != same  # row order shows in a report
     assert with_scorecard(scorecard.rename(columns={"actual": "value"})) != same
+
+
+def test_a_file_whose_rows_were_all_superseded_is_shown_to_its_partner_only() -> None:
+    files = pd.concat(
+        [FILES, pd.DataFrame({"file": ["b-old.csv"], "kind": ["observations"], "sha256": ["6"]})],
+        ignore_index=True,
+    )
+    model = without_observations(_model(OBS, files, REJECTED))
+    superseded = pd.DataFrame({"file": ["b-old.csv"], "partner_id": ["B"], "line": [2]})
+    model = replace(model, source=replace(model.source, superseded=superseded))
+    model = without_observations(replace(model, extras={}))
+    assert "b-old.csv" in model_for_partner(model, "B").source.files["file"].tolist()
+    assert "b-old.csv" not in model_for_partner(model, "A").source.files["file"].tolist()
+    extra = {"A": ("a",), "B": ("b",)}
+    assert partner_fingerprints(model, extra) == {
+        pid: fingerprint_model(model_for_partner(model, pid), *strings)
+        for pid, strings in extra.items()
+    }
