@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 KEY = ["partner_id", "kpi_id", "period_start", "period_end"]
 VALUES = ["numerator", "denominator", "value"]
@@ -58,22 +59,75 @@ def _days(dates: pd.Series) -> np.ndarray:
 
 def resolve_duplicates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(Observations kept, Superseded): one row per partner, KPI, period_start and period_end."""
+    kept, superseded = duplicate_rule(rows)
+    return kept_rows(rows, kept), superseded
+
+
+def duplicate_rule(rows: pd.DataFrame) -> tuple[np.ndarray | None, pd.DataFrame]:
+    """(positions in ``rows`` of the rows kept, in file order; Superseded).
+
+    The positions are None when every row is kept, already in file order. The kept rows
+    are not copied here: :func:`kept_rows` takes them, column by column.
+    """
     if rows.empty:
-        return rows.drop(columns=ROW_KEY, errors="ignore").reset_index(
-            drop=True
-        ), empty_superseded()
-    ordered = _in_file_order(rows)
-    keys = ordered.pop(ROW_KEY) if ROW_KEY in ordered.columns else None
-    loser = ordered.duplicated(KEY, keep="last") if keys is None else keys.duplicated(keep="last")
+        return None, empty_superseded()
+    _release_unused()
+    order = _file_order(rows)
+    if ROW_KEY in rows.columns:
+        keys = pd.Series(_in_order(rows[ROW_KEY].to_numpy(), order))
+        loser = keys.duplicated(keep="last").to_numpy()
+    else:
+        keys = None
+        key_rows = rows[KEY] if order is None else rows[KEY].iloc[order]
+        loser = key_rows.duplicated(keep="last").to_numpy()
+        del key_rows
+    positions = np.arange(len(rows)) if order is None else order
     if not loser.any():
-        return ordered, empty_superseded()
-    winners = ordered[~loser]
-    losers = ordered[loser]
+        return order, empty_superseded()
+    winner_at, loser_at = positions[~loser], positions[loser]
     if keys is None:
-        replaced = winners.set_index(KEY).index.isin(losers.set_index(KEY).index)
+        winners = rows[KEY].iloc[winner_at]
+        replaced = winners.set_index(KEY).index.isin(rows[KEY].iloc[loser_at].set_index(KEY).index)
     else:
         replaced = keys[~loser].isin(keys[loser]).to_numpy()
-    kept = winners.loc[replaced]
+    return winner_at, _superseded(rows.iloc[loser_at], rows.iloc[winner_at[replaced]])
+
+
+def kept_rows(rows: pd.DataFrame, kept: np.ndarray | None, consume: bool = False) -> pd.DataFrame:
+    """The rows at positions ``kept`` (all when None) without ``_key``, with a fresh index.
+
+    With ``consume``, each column is removed from ``rows`` once taken, so the peak memory
+    is that of ``rows`` and one column, not two frames (millions of rows).
+    """
+    if kept is None:
+        return rows.drop(columns=ROW_KEY, errors="ignore").reset_index(drop=True)
+    _release_unused()
+    taken = pd.DataFrame(index=pd.RangeIndex(len(kept)))
+    for name in [c for c in rows.columns if c != ROW_KEY]:
+        column = rows.pop(name) if consume else rows[name]
+        if isinstance(column.dtype, pd.StringDtype):
+            # through its distinct values: the text is freed before the copy is made, and a
+            # column of many chunks (one per file) is not joined into one copy first
+            dtype = column.dtype
+            codes, distinct = pd.factorize(column)
+            del column
+            _release_unused()
+            taken[name] = pd.Series(distinct.array.take(codes[kept], allow_fill=True), dtype=dtype)
+            del codes
+        else:
+            taken[name] = column.take(kept).reset_index(drop=True)
+            del column
+        _release_unused()
+    return taken
+
+
+def _release_unused() -> None:
+    """Give the memory of freed text columns back now (arrow's pool keeps it a while)."""
+    pa.default_memory_pool().release_unused()
+
+
+def _superseded(losers: pd.DataFrame, kept: pd.DataFrame) -> pd.DataFrame:
+    """Superseded rows: each loser paired with the kept row of its key."""
     paired = losers.merge(kept[[*KEY, "file", "line", *VALUES]], on=KEY, suffixes=("", "_kept"))
     same = pd.Series(True, index=paired.index)
     for name in VALUES:
@@ -88,7 +142,7 @@ def resolve_duplicates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         },
         columns=SUPERSEDED_COLUMNS,
     )
-    return winners.reset_index(drop=True), superseded.reset_index(drop=True)
+    return superseded.reset_index(drop=True)
 
 
 def empty_superseded() -> pd.DataFrame:
@@ -102,14 +156,18 @@ def empty_superseded() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=types.get(c, object)) for c in SUPERSEDED_COLUMNS})
 
 
-def _in_file_order(rows: pd.DataFrame) -> pd.DataFrame:
-    """The rows sorted by file path, then line (stable), with a fresh index."""
+def _file_order(rows: pd.DataFrame) -> np.ndarray | None:
+    """Positions of the rows sorted by file path, then line (stable); None if already so."""
     files = _file_ranks(rows["file"])
     lines = rows["line"].to_numpy()
     same_file = np.diff(files) == 0
     if (np.diff(files) >= 0).all() and (np.diff(lines)[same_file] >= 0).all():
-        return rows.reset_index(drop=True)  # already in order: one file's rows, as read
-    return rows.iloc[np.lexsort((lines, files))].reset_index(drop=True)
+        return None  # already in order: one file's rows, as read
+    return np.lexsort((lines, files))
+
+
+def _in_order(values: np.ndarray, order: np.ndarray | None) -> np.ndarray:
+    return values if order is None else values[order]
 
 
 def _file_ranks(files: pd.Series) -> np.ndarray:

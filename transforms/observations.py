@@ -36,7 +36,7 @@ from transforms.cells import (
     parse_dates,
     parse_months,
 )
-from transforms.duplicates import ROW_KEY, resolve_duplicates, row_keys
+from transforms.duplicates import ROW_KEY, duplicate_rule, kept_rows, row_keys
 from transforms.row_checks import (
     CodedText,
     FaultSink,
@@ -105,7 +105,8 @@ def build_observations(
         kept = [rows.drop(columns=ROW_KEY, errors="ignore") for rows in kept]
     every = pd.concat(kept, ignore_index=True) if kept else empty_observations()
     kept.clear()  # each file's kept rows are in `every` now (peak memory)
-    observations, superseded = resolve_duplicates(every)
+    kept_at, superseded = duplicate_rule(every)
+    observations = kept_rows(every, kept_at, consume=True)  # one column at a time (memory)
     return ObservationResult(observations, concat_rejected(rejected), superseded)
 
 

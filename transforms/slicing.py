@@ -30,9 +30,12 @@ def file_partners(
     A file whose rows were all superseded by a later file (a resend, a correction) is
     still its partner's: it is listed in that partner's report only.
     """
-    pairs = observations[["file", "partner_id"]]
-    if superseded is not None and not superseded.empty:
-        pairs = pd.concat([pairs, superseded[["file", "partner_id"]]], ignore_index=True)
+    columns = ["file", "partner_id"]
+    frames = [f for f in (observations, superseded) if f is not None and not f.empty]
+    parts = [f[columns] for f in frames if set(columns) <= set(f.columns)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
+    pairs = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     return pairs.drop_duplicates().reset_index(drop=True)
 
 

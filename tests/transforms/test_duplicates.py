@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from transforms.duplicates import ROW_KEY, resolve_duplicates, row_keys
+from transforms.duplicates import ROW_KEY, duplicate_rule, kept_rows, resolve_duplicates, row_keys
 from transforms.observations import OBSERVATION_COLUMNS
 
 PARTNERS = ["ALPHA", "BETA"]
@@ -70,3 +70,22 @@ def test_resolving_by_keys_gives_the_same_kept_and_superseded_rows() -> None:
     pd.testing.assert_frame_equal(superseded_by_key, superseded)
     assert superseded["reason"].tolist() == ["different values", "same values"]
     assert ROW_KEY not in kept_by_key.columns
+
+
+def test_kept_rows_taken_column_by_column_equal_the_rows_filtered_in_file_order() -> None:
+    rows = _rows().astype({name: "str" for name in ["partner_id", "kpi_id", "file"]})
+    kept_at, _ = duplicate_rule(rows)
+    assert kept_at is not None
+    ordered = rows.sort_values(["file", "line"], kind="stable").reset_index(drop=True)
+    key = ["partner_id", "kpi_id", "period_start", "period_end"]
+    expected = ordered[~ordered.duplicated(key, keep="last")].reset_index(drop=True)
+    taken = kept_rows(rows, kept_at, consume=True)
+    pd.testing.assert_frame_equal(taken, expected)
+    assert rows.columns.empty  # each column left the source once taken (peak memory)
+
+
+def test_rows_in_file_order_without_duplicates_are_kept_as_they_are() -> None:
+    rows = _rows().iloc[[7, 8, 0, 1]].reset_index(drop=True)  # a.csv then b.csv, in line order
+    kept_at, superseded = duplicate_rule(rows)
+    assert kept_at is None and superseded.empty
+    pd.testing.assert_frame_equal(kept_rows(rows, kept_at), rows)
