@@ -106,7 +106,7 @@ def test_many_small_files_hold_the_demo_values(
         demo.observations["origin"].eq("observation")
         & demo.observations["period_start"].dt.year.eq(2026)
     ]
-    assert len(given) == 2668  # 2,658 daily rows and 10 monthly ones
+    assert len(given) == 2575  # 2,565 daily rows (to 2026-11-15) and 10 monthly ones
     kept = source.observations[
         source.observations["period_start"].dt.year.eq(2026)
         & source.observations["file"].str.startswith("observations/")
