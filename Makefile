@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 .PHONY: run test lint format bench system-deps check-weasyprint clean
 
 # The demo's dates are pinned so that it reads the same whatever today's date.
-DEMO_AS_OF   ?= 2026-11-27
+DEMO_AS_OF   ?= 2026-11-16
 DEMO_QUARTER ?= 2026-Q3
 
 run: $(STAMP) check-weasyprint

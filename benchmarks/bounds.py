@@ -2,7 +2,7 @@
 
 Four inputs folders built from the demo inputs (``benchmarks/bounds_inputs.py``),
 each run once by the real command line as a measured subprocess
-(``python -m partner_review.cli run nightly --as-of 2026-11-27 --inputs X
+(``python -m partner_review.cli run nightly --as-of 2026-11-16 --inputs X
 --outputs Y``, deliveries to the outbox: SMTP_* removed from its environment):
 
 * ``demo``: the demo as it is, the reference for the ratios;
@@ -40,7 +40,7 @@ from benchmarks.measure import MIB, StageFigures, child_env, run_measured, stage
 from benchmarks.report import stage_table
 from benchmarks.session import PROJECT, machine, read_json, say, snapshot_code
 
-AS_OF = "2026-11-27"
+AS_OF = "2026-11-16"
 BUILDERS: dict[str, Callable[[Path], build.Built]] = {
     "demo": lambda target: _demo_copy(target),
     "oversized": build.build_oversized,

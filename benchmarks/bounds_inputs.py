@@ -7,14 +7,14 @@ thing made big; the same demo always gives the same bytes.
   per partner, KPI and day (``observations/<partner>/<kpi>/<YYYY-MM-DD>.csv``;
   a monthly row: ``<YYYY-MM>.csv``). The rows are the demo's kept 2026
   observation rows (three partners, nine observation KPIs, daily from 1 January
-  to 26 November, plus OUTOKIA-CX's monthly cost per contact), replayed 52, 104
+  to 15 November, plus OUTOKIA-CX's monthly cost per contact), replayed 52, 104
   and 156 weeks earlier (same weekdays; monthly rows 1, 2, 3 years earlier)
-  until there are enough, newest first. The demo's 2025 monthly history is left
-  out (the replay covers 2025). Every 1,000th file has a second, bad row (its
+  until there are enough, newest first. The demo's 2024-11 to 2025-12 monthly
+  history is left out (the replay covers it). Every 1,000th file has a second, bad row (its
   numbers ``n/a``), so a few rows are rejected. Surveys as in the demo.
 * ``big partner``: OUTOKIA-CX gets ``answers`` (5,000) survey answers per month
-  for each of its two survey KPIs (csat, nps) over the demo's 23 survey months
-  (2025-01 to 2026-11): each month's answers are drawn with replacement from
+  for each of its two survey KPIs (csat, nps) over the demo's 25 survey months
+  (2024-11 to 2026-11): each month's answers are drawn with replacement from
   the demo's valid answers of that partner, KPI and month (response date and
   score together), one CSV per KPI and month. Its five observation KPIs keep
   their daily demo rows: the data model keeps one observation row per partner,

@@ -74,7 +74,7 @@ def run_nightly(
 ) -> None:
     """The nightly review: last complete month and month to date.
 
-    Example: partner-review run nightly --as-of 2026-11-27 --no-email
+    Example: partner-review run nightly --as-of 2026-11-16 --no-email
     """
     day = _parse_day(as_of) if as_of else None
     params = {"as_of": day}

@@ -12,11 +12,12 @@ that variant into a temporary folder (tests/demo.py).
 
 Which partner, KPI and month shows each feature (also in docs/inputs.md):
 
-Demo "today" is 2026-11-28. The nightly run (as_of 2026-11-27) assesses 2026-10 and
+Demo "today" is 2026-11-17. The nightly run (as_of 2026-11-16) assesses 2026-10 and
 2026-11 to date; the quarterly run assesses 2026-07, 2026-08, 2026-09 and 2026-Q3, with
-2026-Q2 and 2025-Q3 for comparison. Data run from 2025-01 to 2026-11-26: 2025 as monthly
-totals, 2026 as daily rows (cost per contact: monthly rows). Every monthly value below is
-exact: numerators and denominators are chosen so.
+2026-Q2 and 2025-Q3 for comparison. Data: 24 full months, 2024-11 to 2026-10, then
+2026-11-01 to 2026-11-15 (the day before as_of): 2024-11 to 2025-12 as monthly totals, 2026
+as daily rows (working days for NORDLEDGER-BO; cost per contact: monthly rows). Every
+monthly value below is exact: numerators and denominators are chosen so.
 
 Feature                      | Where (partner, KPI, month)             | Numbers
 ---------------------------- | --------------------------------------- | -------------------------
@@ -60,7 +61,8 @@ XmR concern: outside limits  | OUTOKIA-CX service_level 09, HELIX-IT   | 74.0; 8
 XmR improvement              | OUTOKIA-CX cost_per_contact and         | 4.62 ... 4.02 EUR;
                              | HELIX-IT mttr_hours at 09 (trend,       | 10.0 ... 8.6 h
                              | shift, outside)                         |
-stale data (nightly)         | OUTOKIA-CX cost_per_contact             | last period_end 2026-10-31
+stale data (nightly)         | OUTOKIA-CX cost_per_contact             | last period_end 2026-10-31:
+                             | (freshness_days 3)                      | 16 days before 2026-11-16
 NPS from survey answers      | OUTOKIA-CX nps, 2026-09                 | (15 - 8) / 40 = 17.5
 top2box from survey answers  | HELIX-IT csat 2026-09 (also OUTOKIA-CX) | 29 / 35 = 82.86, at_risk
 quarter ratio vs mean        | OUTOKIA-CX first_contact_resolution Q3: | 23,740 / 32,000 = 74.19
@@ -72,7 +74,7 @@ last, corrected duplicate    | OUTOKIA-CX backlog 2026-09-30: 1240 in  | 2026-09
                              | later line 430 "révisé" (same file)     |
 superseded rows (5)          | 2026-09_v2.csv: service_level 09-14 and | different values; 09-16
                              | 09-15, backlog 09-30; NORDLEDGER-BO 455 | same values
-contract_review_due          | NORDLEDGER-BO, ends 2026-12-31          | 34 days after 2026-11-27
+contract_review_due          | NORDLEDGER-BO, ends 2026-12-31          | 45 days after 2026-11-16
 action overdue               | ACT-2026-011 in_progress, due 09-15     | quarterly and nightly
 action done in the quarter   | ACT-2026-012 closed 2026-08-28          |
 actions open                 | ACT-2026-014 (open), ACT-2026-015       | due 12-15 and 12-01
@@ -93,7 +95,8 @@ OUTOKIA-CX/2026-09_v2.csv corrections; OUTOKIA-CX/cost-per-contact-2026.xlsx mon
 the sheet "observations" (after a README sheet); NORDLEDGER-BO/2026-H1.csv, 2026-H2.csv
 semicolon CSV, Windows-1252, decimal commas, CRLF, working days only;
 HELIX-IT/resolution-2026.csv UTF-16 with BOM, tab-separated; HELIX-IT/mttr-2026.csv UTF-8,
-tab-separated; history/2025-monthly.parquet monthly rows of 2025 for every partner.
+tab-separated; history/2024-2025-monthly.parquet monthly rows of 2024-11 to 2025-12 for
+every partner.
 Surveys: surveys/OUTOKIA-CX.csv (nps 0-10, csat 1-5), surveys/HELIX-IT.csv (csat 1-5).
 """
 
@@ -115,8 +118,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from openpyxl import Workbook
 
-MONTHS = [f"{y}-{m:02d}" for y in (2025, 2026) for m in range(1, 13)][:23]  # 2025-01..2026-11
-LAST_DAY = date(2026, 11, 26)  # the demo's data ends the day before the nightly as_of
+# 2024-11..2026-11: 24 full months to 2026-10, then November to date
+MONTHS = [f"{y}-{m:02d}" for y in (2024, 2025, 2026) for m in range(1, 13)][10:35]
+HISTORY = MONTHS[:14]  # 2024-11..2025-12: monthly totals (history Parquet file)
+DAILY = MONTHS[14:]  # 2026-01..2026-11: daily rows (cost per contact: monthly rows)
+LAST_DAY = date(2026, 11, 15)  # the demo's data ends the day before the nightly as_of
 HEADER = "partner_id kpi_id period_start period_end period numerator denominator value source note"
 COLUMNS = HEADER.split(" ")
 
@@ -125,9 +131,10 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-def _y(y2025: list, y2026: list) -> dict[str, Any]:
-    """A monthly series: 12 values for 2025 and 11 for 2026-01..2026-11 (None: no rows)."""
-    values = [*y2025, *y2026]
+def _y(y2024: list, y2025: list, y2026: list) -> dict[str, Any]:
+    """A monthly series: 2 values for 2024-11..12, 12 for 2025 and 11 for 2026-01..2026-11
+    (None: no rows)."""
+    values = [*y2024, *y2025, *y2026]
     assert len(values) == len(MONTHS), len(values)
     return dict(zip(MONTHS, values, strict=True))
 
@@ -139,31 +146,38 @@ BO = "NORDLEDGER-BO"
 IT = "HELIX-IT"
 
 CX_CONTACTS = _y(
+    [10800, 12000],
     [9800, 9200, 10200, 9600, 9800, 10400, 8800, 8200, 10600, 11000, 11200, 12400],
     [10200, 9400, 10200, 9600, 10000, 9800, 9000, 14000, 9000, 10800, 9400],
 )
 CX_SERVICE_LEVEL = _y(
+    [82.5, 81],
     [84, 83.5, 82, 81, 83, 82.5, 80.5, 81, 82, 83, 81.5, 80],
     [84, 83, 81, 74, 82, 80.5, 77, 76, 74, 83, 81],
 )
 CX_FCR = _y(
+    [76, 75.5],
     [76, 77, 76.5, 78, 77, 76, 75.5, 76, 77, 77.5, 76.5, 75.5],
     [77, 76, 77.5, 75.5, 78, 77, 78, 68, 80, 76, 74],
 )
 CX_AHT = _y(
+    [351, 355],
     [352, 348, 345, 350, 355, 349, 358, 354, 346, 344, 350, 356],
     [347, 343, 349, 352, 346, 350, 355, 372, 358, 380, 350],
 )
 CX_COST = _y(
+    [4.97, 4.93],
     [4.95, 4.90, 4.92, 4.88, 4.85, 4.90, 4.87, 4.91, 4.86, 4.84, 4.82, 4.80],
     [4.78, 4.72, 4.62, 4.51, 4.40, 4.31, 4.22, 4.12, 4.02, 3.98, None],
 )
 CX_BACKLOG = _y(
+    [1010, 1060],
     [950, 910, 980, 1010, 940, 900, 1150, 1220, 980, 930, 960, 1080],
     [990, 940, 920, 1180, 960, 930, 1100, 1310, 1180, 1020, 980],
 )
 CX_BACKLOG_FIRST_EXPORT = 1240  # 2026-09-30 in 2026-09.csv; 2026-09_v2.csv corrects it to 1180
 CX_NPS = _y(  # (answers, promoters 9-10, detractors 0-6)
+    [(39, 16, 8), (43, 18, 9)],
     [
         (40, 16, 8),
         (38, 15, 8),
@@ -193,6 +207,7 @@ CX_NPS = _y(  # (answers, promoters 9-10, detractors 0-6)
     ],
 )
 CX_CSAT = _y(  # (answers, answers scoring 4-5)
+    [(37, 32), (41, 35)],
     [
         (38, 33),
         (36, 31),
@@ -223,36 +238,44 @@ CX_CSAT = _y(  # (answers, answers scoring 4-5)
 )
 
 BO_INVOICES = _y(
+    [8000, 7000],
     [8000, 7000, 8000, 8000, 9000, 8000, 7000, 6000, 8000, 9000, 8000, 7000],
     [8000, 8000, 9000, 8000, 8000, 8000, 7000, 6000, 8000, 9000, 7000],
 )
 BO_ACCURACY = _y(
+    [97.7, 97.4],
     [97.6, 97.8, 97.4, 97.9, 98.1, 97.5, 97.2, 97.7, 98.0, 97.6, 97.9, 97.3],
     [97.5, 97.7, 97.4, 97.8, 97.6, 97.9, 98.1, 97.5, 96.5, 98.2, 98.5],
 )
 BO_TURNAROUND = _y(
+    [33, 35],
     [34, 31, 35, 32, 33, 36, 31, 34, 32, 35, 33, 34],
     [32, 35, 33, 36, 39, 42, 45, 47.5, 49, 52, 50],
 )
 BO_BACKLOG = _y(
+    [410, 460],
     [420, 380, 450, 400, 390, 430, 510, 470, 410, 395, 420, 480],
     [440, 410, 400, 420, 415, 430, 470, 430, 520, 460, 440],
 )
 BO_BACKLOG_FIRST_COUNT = 455  # 2026-08-31, first line; a later line (note "révisé") says 430
 
 IT_INCIDENTS = _y(
+    [1200, 1000],
     [1200, 1000, 1200, 1200, 1000, 1200, 1000, 1000, 1400, 1400, 1200, 1000],
     [1400, 1200, 1200, 1200, 1200, 1000, 1400, 1000, 1200, 1400, 1200],
 )
 IT_RESOLUTION = _y(
+    [96, 95.5],
     [95.5, 96, 95.5, 96.5, 96, 96, 95, 95.5, 96.5, 96, 96.5, 95.5],
     [96, 95.5, 96.5, 96, 96.5, 95.5, 88, 96, None, 95.5, 96],
 )
 IT_MTTR = _y(
+    [10.5, 10.8],
     [10.4, 10.8, 10.2, 10.6, 10.9, 10.3, 10.7, 11.0, 10.5, 10.1, 10.6, 10.4],
     [10.7, 10.4, 10.0, 9.8, 9.5, 9.2, 9.0, 8.8, 8.6, 13.5, 9.4],
 )
 IT_CSAT = _y(
+    [(34, 30), (32, 28)],
     [
         (34, 30),
         (33, 29),
@@ -442,9 +465,9 @@ def bo_month(month: str) -> list[Row]:
 
 
 def history_rows() -> list[Row]:
-    """2025 as monthly totals (``period: YYYY-MM``), loaded once at onboarding."""
+    """2024-11..2025-12 as monthly totals (``period: YYYY-MM``), loaded once at onboarding."""
     rows = []
-    for month in MONTHS[:12]:
+    for month in HISTORY:
         ratios = [
             (CX, "service_level", CX_SERVICE_LEVEL, CX_CONTACTS, 100),
             (CX, "first_contact_resolution", CX_FCR, CX_CONTACTS, 100),
@@ -464,14 +487,14 @@ def history_rows() -> list[Row]:
         ):
             rows.append(Row(partner, kpi, period=month, value=series[month]))
     for row in rows:
-        row.source = "onboarding-2025"
+        row.source = "onboarding-history"
     return rows
 
 
 def it_resolution_rows() -> list[Row]:
     """HELIX-IT's daily incident rows of 2026 (the September export never arrived)."""
     rows = []
-    for month in MONTHS[12:]:
+    for month in DAILY:
         if IT_RESOLUTION[month] is not None:
             rows += month_ratio_rows(
                 IT, "incident_resolution_sla", month, IT_RESOLUTION[month], IT_INCIDENTS[month],
@@ -482,7 +505,7 @@ def it_resolution_rows() -> list[Row]:
 
 def it_mttr_rows() -> list[Row]:
     rows = []
-    for month in MONTHS[12:]:
+    for month in DAILY:
         rows += month_mean_rows(IT, "mttr_hours", month, IT_MTTR[month], source="helix-itsm")
     return rows
 
@@ -490,7 +513,7 @@ def it_mttr_rows() -> list[Row]:
 def cost_rows() -> list[Row]:
     """OUTOKIA-CX's monthly cost per contact of 2026, from finance (no November yet)."""
     rows = []
-    for month in MONTHS[12:]:
+    for month in DAILY:
         if CX_COST[month] is not None:
             num, den = ratio_counts(CX_COST[month], CX_CONTACTS[month], 1)
             rows.append(Row(CX, "cost_per_contact", period=month, numerator=num, denominator=den,
@@ -732,7 +755,7 @@ def write_observations(folder: Path, bad_rows: bool = False) -> int:
         written += len(rows)
         write_rows(folder / name, rows, **kw)  # type: ignore[arg-type]
 
-    for month in MONTHS[12:]:
+    for month in DAILY:
         rows = cx_month(month)
         if month == "2026-09":
             rows, fixes = split_september(rows)
@@ -742,7 +765,7 @@ def write_observations(folder: Path, bad_rows: bool = False) -> int:
     write_xlsx(folder / "OUTOKIA-CX/cost-per-contact-2026.xlsx", cost)
     windows = {"delimiter": ";", "encoding": "cp1252", "newline": "\r\n", "fmt": _decimal_comma}
     bo_columns = [c for c in COLUMNS if c != "period"]
-    for name, months in (("2026-H1", MONTHS[12:18]), ("2026-H2", MONTHS[18:])):
+    for name, months in (("2026-H1", DAILY[:6]), ("2026-H2", DAILY[6:])):
         rows = add_backlog_revision([r for m in months for r in bo_month(m)])
         put(f"NORDLEDGER-BO/{name}.csv", rows, columns=bo_columns, **windows)
     utf16 = {"delimiter": "\t", "encoding": "utf-16", "newline": "\r\n"}
@@ -751,7 +774,7 @@ def write_observations(folder: Path, bad_rows: bool = False) -> int:
     mttr_columns = _words("partner_id kpi_id period_start period_end value source note")
     put("HELIX-IT/mttr-2026.csv", it_mttr_rows(), columns=mttr_columns, delimiter="\t")
     history = history_rows()
-    write_parquet(folder / "history/2025-monthly.parquet", history)
+    write_parquet(folder / "history/2024-2025-monthly.parquet", history)
     return written + len(cost) + len(history)
 
 

@@ -63,8 +63,9 @@ def test_demo_has_an_observation_file_in_every_supported_format() -> None:
     assert (OBS / "HELIX-IT/mttr-2026.csv").read_text("utf-8").startswith("partner_id\tkpi_id\t")
     book = load_workbook(OBS / "OUTOKIA-CX/cost-per-contact-2026.xlsx", read_only=True)
     assert book.sheetnames == ["README", "observations"]
-    history = pd.read_parquet(OBS / "history/2025-monthly.parquet")
-    assert set(history["period"]) == {f"2025-{m:02d}" for m in range(1, 13)}
+    history = pd.read_parquet(OBS / "history/2024-2025-monthly.parquet")
+    months = pd.period_range("2024-11", "2025-12", freq="M")
+    assert set(history["period"]) == {str(m) for m in months}  # 14 months before 2026
     assert set(history["partner_id"]) == {"HELIX-IT", "NORDLEDGER-BO", "OUTOKIA-CX"}
     for log in ("scope_changes.csv", "actions.csv", "comments.csv"):
         assert (INPUTS / log).is_file()
@@ -73,7 +74,7 @@ def test_demo_has_an_observation_file_in_every_supported_format() -> None:
 def test_demo_stays_small_enough_for_a_fast_run() -> None:
     answers = sum(len(pd.read_csv(p)) for p in (INPUTS / "surveys").glob("*.csv"))
     assert answers < 3_000
-    rows = len(pd.read_parquet(OBS / "history/2025-monthly.parquet"))
+    rows = len(pd.read_parquet(OBS / "history/2024-2025-monthly.parquet"))
     rows += sum(len(pd.read_csv(p)) for p in (OBS / "OUTOKIA-CX").glob("*.csv"))
     rows += sum(len(_nordledger(h)) for h in ("2026-H1", "2026-H2"))
     rows += len(pd.read_csv(OBS / "HELIX-IT/resolution-2026.csv", sep="\t", encoding="utf-16"))
@@ -159,7 +160,8 @@ def test_survey_answers_give_nps_and_top2box_values() -> None:
     assert (len(august), (august["score"] >= 4).sum()) == (20, 17)  # below min_denominator 30
     september = helix[helix["response_date"].str.startswith("2026-09")]
     assert (september["score"] >= 4).sum() / len(september) * 100 == pytest.approx(82.857, 1e-4)
-    assert max(cx["response_date"].max(), helix["response_date"].max()) == "2026-11-26"
+    assert min(cx["response_date"].min(), helix["response_date"].min()) == "2024-11-01"
+    assert max(cx["response_date"].max(), helix["response_date"].max()) == "2026-11-15"
 
 
 def test_cost_per_contact_is_monthly_and_stale_at_the_nightly_date() -> None:
@@ -169,6 +171,30 @@ def test_cost_per_contact_is_monthly_and_stale_at_the_nightly_date() -> None:
     assert [r[2] for r in rows[1:]] == [f"2026-{m:02d}" for m in range(1, 11)]
     september = next(r for r in rows if r[2] == "2026-09")
     assert september[3] / september[4] == pytest.approx(4.02)  # OBJ-CX-01 target 4.08: achieved
+
+
+def test_every_kpi_has_24_full_months_to_2026_10_and_daily_rows_end_the_day_before_as_of(
+    settings,
+) -> None:
+    observations = load_sources(settings).observations
+    months = observations.groupby(["partner_id", "kpi_id"], observed=True)["month"].agg(
+        lambda m: sorted(set(m.astype(str)))
+    )
+    full = [str(p) for p in pd.period_range("2024-11", "2026-10", freq="M")]
+    assert len(full) == 24
+    for (partner, kpi), seen in months.items():
+        if (partner, kpi) == ("HELIX-IT", "incident_resolution_sla"):
+            assert [m for m in full if m not in seen] == ["2026-09"]  # the lost export
+        else:
+            assert set(full) <= set(seen), (partner, kpi)
+        assert max(seen) <= "2026-11", (partner, kpi)
+    daily = observations[observations["period_start"] == observations["period_end"]]
+    last_day = daily.groupby(["partner_id", "kpi_id"], observed=True)["period_end"].max()
+    assert last_day.max() == pd.Timestamp("2026-11-15")  # the nightly demo runs as of 11-16
+    assert (last_day == pd.Timestamp("2026-11-15")).sum() >= 2
+    assert last_day[("NORDLEDGER-BO", "backlog")] == pd.Timestamp("2026-11-13")  # a Friday
+    history = observations[observations["file"].str.startswith("observations/history/")]
+    assert history["month"].astype(str).min() == "2024-11"
 
 
 def test_committed_demo_is_clean_and_keeps_its_duplicates(settings) -> None:

@@ -140,7 +140,7 @@ class RunSpec:
     """What one run assesses (SPEC §4)."""
 
     kind: RunKind
-    label: str  # nightly: the as_of date (2026-11-27); quarterly: the quarter label
+    label: str  # nightly: the as_of date (2026-11-16); quarterly: the quarter label
     as_of: date  # nightly: as_of; quarterly: the quarter's last day
     evaluation_month: pd.Period  # objectives and signals: the last complete month assessed
     periods: tuple[AssessedPeriod, ...] = field(default_factory=tuple)

@@ -16,7 +16,7 @@ def test_nightly_renders_every_report_on_a_dask_cluster(inputs_copy: Path, tmp_p
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
         state = nightly_review(
-            as_of="2026-11-27",
+            as_of="2026-11-16",
             inputs=inputs_copy,
             outputs=outputs,
             send=False,
@@ -24,7 +24,7 @@ def test_nightly_renders_every_report_on_a_dask_cluster(inputs_copy: Path, tmp_p
             return_state=True,
         )
     assert state.is_completed(), state.message
-    run_dir = outputs / "nightly" / "2026-11-27"
+    run_dir = outputs / "nightly" / "2026-11-16"
     manifest = json.loads((run_dir / "manifest.json").read_text())
     partners = sorted(p.stem for p in (inputs_copy / "partners").glob("*.yaml"))
     rendered = {r["name"]: r for r in manifest["reports"]}

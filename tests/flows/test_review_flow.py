@@ -90,17 +90,17 @@ def test_nightly_flow_with_failing_smtp_publishes_and_ends_failed(
     monkeypatch.setenv("SMTP_SECURITY", "none")
     outputs = tmp_path / "outputs"
     state = nightly_review(
-        as_of="2026-11-27", inputs=demo_inputs, outputs=outputs, workers=1, return_state=True
+        as_of="2026-11-16", inputs=demo_inputs, outputs=outputs, workers=1, return_state=True
     )
     outcome = _outcome(state)
     assert state.is_failed()
     assert outcome.delivery_problems
-    run_dir = outputs / "nightly" / "2026-11-27"
+    run_dir = outputs / "nightly" / "2026-11-16"
     assert (run_dir / "scorecard.csv").is_file()
     manifest = json.loads((run_dir / "manifest.json").read_text())
     assert manifest["status"] == "deliveries_failed"
     assert {d["status"] for d in manifest["deliveries"]} == {"failed"}
-    assert "2026-11-27" in (outputs / "index.html").read_text()
+    assert "2026-11-16" in (outputs / "index.html").read_text()
 
 
 def _rerender_after_one_partner_changes(inputs: Path, outputs: Path) -> dict[str, bool]:

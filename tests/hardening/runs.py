@@ -24,7 +24,7 @@ from pathlib import Path
 from partner_review.delivery.messages import Attachment, content_hash
 from tests.conftest import DEMO_INPUTS, ROOT
 
-AS_OF = "2026-11-27"
+AS_OF = "2026-11-16"
 KEPT_PARTNER = "OUTOKIA-CX"
 _HIDDEN_RUN = re.compile(rf"\.{AS_OF}\.(staging-\d+|previous)")
 

@@ -106,7 +106,7 @@ def test_many_small_files_hold_the_demo_values(
         demo.observations["origin"].eq("observation")
         & demo.observations["period_start"].dt.year.eq(2026)
     ]
-    assert len(given) == 2668  # 2,658 daily rows and 10 monthly ones
+    assert len(given) == 2575  # 2,565 daily rows (to 2026-11-15) and 10 monthly ones
     kept = source.observations[
         source.observations["period_start"].dt.year.eq(2026)
         & source.observations["file"].str.startswith("observations/")
@@ -127,16 +127,16 @@ def test_a_partner_with_5000_answers_a_month_per_survey_kpi(
     built, source = big_partner
     counts = _accounted(source, "surveys")
     ours = counts[counts.index.str.startswith(f"surveys/{BIG_PARTNER}/")]
-    assert len(ours) == built.files == 46  # csat and nps, 2025-01 .. 2026-11
+    assert len(ours) == built.files == 50  # csat and nps, 2024-11 .. 2026-11
     assert ours["read"].eq(ANSWERS).all() and ours["kept"].eq(ANSWERS).all()
     assert int(ours["rejected"].sum() + ours["superseded"].sum()) == 0
     answers = source.observations[
         source.observations["partner_id"].eq(BIG_PARTNER)
         & source.observations["origin"].eq("survey")
     ]
-    assert len(answers) == built.rows == 46 * ANSWERS
+    assert len(answers) == built.rows == 50 * ANSWERS
     per_month = answers.groupby(["kpi_id", "month"]).size()
-    assert per_month.eq(ANSWERS).all() and len(per_month) == 46
+    assert per_month.eq(ANSWERS).all() and len(per_month) == 50
     others = source.observations[~source.observations["file"].str.startswith("surveys/OUTOKIA")]
     was = demo.observations[~demo.observations["file"].str.startswith("surveys/OUTOKIA")]
     assert len(others) == len(was)  # every other file keeps exactly its rows

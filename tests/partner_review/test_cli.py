@@ -69,7 +69,7 @@ def test_nightly_run_from_the_command_line(demo_inputs: Path, tmp_path: Path) ->
         "run",
         "nightly",
         "--as-of",
-        "2026-11-27",
+        "2026-11-16",
         "--no-email",
         "--inputs",
         str(demo_inputs),
@@ -80,8 +80,8 @@ def test_nightly_run_from_the_command_line(demo_inputs: Path, tmp_path: Path) ->
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    assert "nightly 2026-11-27" in result.stdout
-    assert (outputs / "nightly" / "2026-11-27" / "portfolio.pdf").is_file()
+    assert "nightly 2026-11-16" in result.stdout
+    assert (outputs / "nightly" / "2026-11-16" / "portfolio.pdf").is_file()
     assert not list(outputs.glob("outbox/*.eml")), "--no-email sends nothing"
 
 
@@ -144,5 +144,5 @@ def test_validate_lists_every_bad_row_and_exits_1(demo_with_bad_rows: Path) -> N
         "observations/OUTOKIA-CX/2026-02.csv:114: period_start: '2026-02-31' is not a date"
         in result.stdout
     )
-    assert "surveys/OUTOKIA-CX.csv:1765: score: '11' is outside 0-10" in result.stdout
+    assert "surveys/OUTOKIA-CX.csv:1925: score: '11' is outside 0-10" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
