@@ -294,12 +294,14 @@ def _check_numbers(
         coded_numbers(raw, name, decimal_comma) for name in _VALUES
     )
     # cells a row's KPI does not read (module docstring) are not told apart: a ratio-like
-    # row is combined on its numerator and denominator, another row on its value
+    # row is combined on its aggregation, numerator and denominator, another row on its
+    # value alone (its aggregation is only read as not ratio-like)
     pairs = combine([num_codes, den_codes], raw.index)
     aggregation_codes, aggregations = distinct_values(aggregation)
     ratio = aggregations.isin(RATIO_AGGREGATIONS).to_numpy()[aggregation_codes]
+    kinds = pd.Series([None, *aggregations.astype(object)], dtype=object)
     read = np.where(ratio, pairs.codes, len(pairs) + value_codes)
-    combos = combine([aggregation_codes, read], raw.index)
+    combos = combine([np.where(ratio, aggregation_codes + 1, 0), read], raw.index)
     pair, value_code = combos.parts[1], combos.parts[1] - len(pairs)
     pair = np.where(value_code < 0, pair, 0)
     checks = MaskSink()
@@ -308,7 +310,7 @@ def _check_numbers(
         pick(numerator, pairs.parts[0][pair]),
         pick(denominator, pairs.parts[1][pair]),
         pick(value, np.maximum(value_code, 0)),
-        aggregation=combos.series_at(0, aggregations),
+        aggregation=combos.series_at(0, kinds),
     )
     combos.replay(checks, faults)
     return {name: combos.spread(values) for name, values in numbers.items()}
