@@ -44,15 +44,13 @@ from transforms.row_checks import (
     RowFaults,
     coded_column_text,
     coded_dates,
-    coded_numbers,
     coded_text,
+    column_numbers,
     column_optional_text,
     combine,
     constant_text,
-    distinct_values,
     month_index,
     month_text,
-    pick,
 )
 
 OBSERVATION_REQUIRED: tuple[str | tuple[str, ...], ...] = (
@@ -287,33 +285,15 @@ def _check_numbers(
 ) -> dict[str, pd.Series]:
     """numerator and denominator for ratio, nps and top2box KPIs; value for the others.
 
-    Each distinct combination of a row's number cells and its KPI's aggregation is
-    checked once (:func:`_number_rows`), and its faults and numbers spread to its rows.
+    Each column is parsed once per distinct cell (:func:`transforms.row_checks.column_numbers`);
+    the checks then run on every row (:func:`_number_rows`): on a million rows with many
+    distinct values, numbering the distinct combinations costs as much as it saves.
     """
-    (num_codes, numerator), (den_codes, denominator), (value_codes, value) = (
-        coded_numbers(raw, name, decimal_comma) for name in _VALUES
+    return _number_rows(
+        faults,
+        *(column_numbers(raw, name, decimal_comma) for name in _VALUES),
+        aggregation=aggregation,
     )
-    # cells a row's KPI does not read (module docstring) are not told apart: a ratio-like
-    # row is combined on its aggregation, numerator and denominator, another row on its
-    # value alone (its aggregation is only read as not ratio-like)
-    pairs = combine([num_codes, den_codes], raw.index)
-    aggregation_codes, aggregations = distinct_values(aggregation)
-    ratio = aggregations.isin(RATIO_AGGREGATIONS).to_numpy()[aggregation_codes]
-    kinds = pd.Series([None, *aggregations.astype(object)], dtype=object)
-    read = np.where(ratio, pairs.codes, len(pairs) + value_codes)
-    combos = combine([np.where(ratio, aggregation_codes + 1, 0), read], raw.index)
-    pair, value_code = combos.parts[1], combos.parts[1] - len(pairs)
-    pair = np.where(value_code < 0, pair, 0)
-    checks = MaskSink()
-    numbers = _number_rows(
-        checks,
-        pick(numerator, pairs.parts[0][pair]),
-        pick(denominator, pairs.parts[1][pair]),
-        pick(value, np.maximum(value_code, 0)),
-        aggregation=combos.series_at(0, kinds),
-    )
-    combos.replay(checks, faults)
-    return {name: combos.spread(values) for name, values in numbers.items()}
 
 
 def _number_rows(

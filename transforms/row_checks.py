@@ -12,11 +12,11 @@ each check's mask: the first fault of a row is settled at the end, for the fault
 only, by replaying the checks in order through ``Faults``, so the rejected rows are the
 same while a clean file costs one ``or`` per check.
 
-Checks that read several columns of a row (a period's start, end and shorthand; a
-row's numbers and its KPI's aggregation) run once per distinct combination of those
-columns' cells (:func:`combine`): a check that depends on its row's cells alone gives
-each row what it gives the row's combination. :class:`MaskSink` keeps their fault
-masks per combination, and :meth:`Combos.replay` hands them to the row sink in order.
+Checks that read several columns of a row (a period's start, end and shorthand) can
+run once per distinct combination of those columns' cells (:func:`combine`): a check
+that depends on its row's cells alone gives each row what it gives the row's
+combination. :class:`MaskSink` keeps their fault masks per combination, and
+:meth:`Combos.replay` hands them to the row sink in order.
 """
 
 from __future__ import annotations
@@ -133,13 +133,6 @@ def column_dates(frame: pd.DataFrame, name: str) -> Dates:
     return _parsed_per_distinct(frame, name, lambda values: parse_dates(values, name))
 
 
-def coded_numbers(
-    frame: pd.DataFrame, name: str, decimal_comma: bool
-) -> tuple[np.ndarray, Numbers]:
-    """(each row's code, :func:`transforms.cells.parse_numbers` of each code's cell)."""
-    return _coded(frame, name, lambda values: parse_numbers(values, name, decimal_comma))
-
-
 def coded_dates(frame: pd.DataFrame, name: str) -> tuple[np.ndarray, Dates]:
     """(each row's code, :func:`transforms.cells.parse_dates` of each code's cell)."""
     return _coded(frame, name, lambda values: parse_dates(values, name))
@@ -236,29 +229,17 @@ def _number_keys(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def month_text(days: pd.Series) -> pd.Series:
-    """``YYYY-MM`` of each date as ``str`` (NaN where NaT), formatted once per day."""
-    codes, distinct = _distinct_days(days)
-    months = distinct.astype("datetime64[M]")
+    """``YYYY-MM`` of each date as ``str`` (NaN where NaT), formatted once per date."""
+    codes, distinct = pd.factorize(days.to_numpy(dtype="datetime64[ns]"), use_na_sentinel=False)
+    months = np.asarray(distinct).astype("datetime64[M]")
     labels = pd.Series(np.datetime_as_string(months, unit="M"), dtype="str")
     return spread(labels.where(~np.isnat(months)), codes, days.index)
 
 
 def month_index(days: pd.Series) -> np.ndarray:
-    """Each date's month (``datetime64[M]``, NaT where NaT), worked out once per day."""
-    codes, distinct = _distinct_days(days)
-    return distinct.astype("datetime64[M]")[codes]
-
-
-def _distinct_days(days: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(each row's code, the distinct days as ``datetime64[D]``, NaT included)."""
-    values = days.to_numpy(dtype="datetime64[ns]")  # 1677-2262: some 214,000 days at most
-    nat = np.isnat(values)
-    day = values.astype("datetime64[D]").view(np.int64)  # whole days, rounded down
-    first = int(day[~nat].min()) if not nat.all() else 0
-    span = int(day[~nat].max()) - first + 2 if not nat.all() else 1
-    codes, seen = _number_keys(np.where(nat, 0, day - first + 1), span)
-    distinct = (seen + first - 1).astype("datetime64[D]")
-    return codes, np.where(seen == 0, np.datetime64("NaT", "D"), distinct)
+    """Each date's month (``datetime64[M]``, NaT where NaT), worked out once per date."""
+    codes, distinct = pd.factorize(days.to_numpy(dtype="datetime64[ns]"), use_na_sentinel=False)
+    return np.asarray(distinct).astype("datetime64[M]")[codes]
 
 
 def distinct_values(values: pd.Series) -> tuple[np.ndarray, pd.Series]:

@@ -1,10 +1,11 @@
-"""Checking each distinct combination of cells once gives what checking every row gives.
+"""Checking distinct cells once gives what checking every row with the cell parsers gives.
 
-``_check_period`` and ``_check_numbers`` run their checks once per distinct combination
-of a row's cells (``transforms.row_checks.combine``) and spread the results to the rows.
-Here they are compared with the exact path, the same checks on every row with the cell
-parsers of ``transforms.cells``, on frames of adversarial cells: the same first fault
-(column and reason) on every row and the same dates and numbers.
+``_check_period`` runs its checks once per distinct combination of a row's period cells
+(``transforms.row_checks.combine``) and ``_check_numbers`` parses each distinct number
+cell once; both spread the results to the rows. Here they are compared with the exact
+path, the same checks on every row with the cell parsers of ``transforms.cells``, on
+frames of adversarial cells: the same first fault (column and reason) on every row and
+the same dates and numbers.
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ def test_period_checks_once_per_combination_equal_the_checks_of_every_row(
     st.data(),
     st.booleans(),
 )
-def test_number_checks_once_per_combination_equal_the_checks_of_every_row(
+def test_number_checks_once_per_distinct_cell_equal_the_checks_of_every_row(
     raw: pd.DataFrame, data: st.DataObject, decimal_comma: bool
 ) -> None:
     kinds = data.draw(st.lists(st.sampled_from(AGGREGATIONS), min_size=len(raw), max_size=len(raw)))
