@@ -27,6 +27,7 @@ import pandas as pd
 
 from transforms.batches import Batch, batches, single
 from transforms.cells import (
+    Dates,
     Faults,
     Numbers,
     RawFrame,
@@ -40,17 +41,17 @@ from transforms.duplicates import ROW_KEY, duplicate_rule, kept_rows, row_keys
 from transforms.row_checks import (
     CodedText,
     FaultSink,
+    MaskSink,
     RowFaults,
+    coded_column_text,
+    coded_dates,
     coded_text,
-    column_dates,
     column_numbers,
     column_optional_text,
-    column_text,
+    combine,
     constant_text,
-    distinct_values,
     month_index,
     month_text,
-    spread,
 )
 
 OBSERVATION_REQUIRED: tuple[str | tuple[str, ...], ...] = (
@@ -206,10 +207,37 @@ def flag_identity(
 
 
 def _check_period(faults: FaultSink, raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """period_start and period_end of each row, from the date columns or the period shorthand."""
-    given_start, given_end = column_dates(raw, "period_start"), column_dates(raw, "period_end")
-    period = column_text(raw, "period")
-    short_start, short_end = _period_shorthand_per_distinct(period)
+    """period_start and period_end of each row, from the date columns or the period shorthand.
+
+    Each distinct combination of a row's period_start, period_end and period cells is
+    checked once (:func:`_period_rows`), and its faults and dates spread to its rows.
+    """
+    start_codes, given_start = coded_dates(raw, "period_start")
+    end_codes, given_end = coded_dates(raw, "period_end")
+    period_codes, period = coded_column_text(raw, "period")
+    combos = combine([start_codes, end_codes, period_codes], raw.index)
+    short_start, short_end = _period_shorthand(period)
+    checks = MaskSink()
+    start, end = _period_rows(
+        checks,
+        combos.at(0, given_start),
+        combos.at(1, given_end),
+        combos.series_at(2, period),
+        (combos.series_at(2, short_start), combos.series_at(2, short_end)),
+    )
+    combos.replay(checks, faults)
+    return combos.spread(start), combos.spread(end)
+
+
+def _period_rows(
+    faults: FaultSink,
+    given_start: Dates,
+    given_end: Dates,
+    period: pd.Series,
+    short: tuple[pd.Series, pd.Series],
+) -> tuple[pd.Series, pd.Series]:
+    """The period checks of rows: their parsed dates, period text and its shorthand dates."""
+    short_start, short_end = short
     faults.flag(given_start.invalid, "period_start", f"is not a date; {_DATE_HINT}")
     faults.flag(given_end.invalid, "period_end", f"is not a date; {_DATE_HINT}")
     faults.flag(
@@ -249,15 +277,6 @@ def _check_period(faults: FaultSink, raw: pd.DataFrame) -> tuple[pd.Series, pd.S
     return start, end
 
 
-def _period_shorthand_per_distinct(period: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """:func:`_period_shorthand` worked out once per distinct period."""
-    if not period.ne("").any():
-        return _period_shorthand(period)
-    codes, distinct = distinct_values(period)
-    start, end = _period_shorthand(distinct)
-    return spread(start, codes, period.index), spread(end, codes, period.index)
-
-
 def _period_shorthand(period: pd.Series) -> tuple[pd.Series, pd.Series]:
     """First and last day of each ``YYYY-MM`` or ``YYYY-MM-DD`` period (NaT where not one)."""
     if not period.ne("").any():
@@ -271,11 +290,29 @@ def _period_shorthand(period: pd.Series) -> tuple[pd.Series, pd.Series]:
 def _check_numbers(
     faults: FaultSink, raw: pd.DataFrame, aggregation: pd.Series, decimal_comma: bool
 ) -> dict[str, pd.Series]:
-    """numerator and denominator for ratio, nps and top2box KPIs; value for the others."""
+    """numerator and denominator for ratio, nps and top2box KPIs; value for the others.
+
+    Each column is parsed once per distinct cell (:func:`transforms.row_checks.column_numbers`);
+    the checks then run on every row (:func:`_number_rows`): on a million rows with many
+    distinct values, numbering the distinct combinations costs as much as it saves.
+    """
+    return _number_rows(
+        faults,
+        *(column_numbers(raw, name, decimal_comma) for name in _VALUES),
+        aggregation=aggregation,
+    )
+
+
+def _number_rows(
+    faults: FaultSink,
+    numerator: Numbers,
+    denominator: Numbers,
+    value: Numbers,
+    *,
+    aggregation: pd.Series,
+) -> dict[str, pd.Series]:
+    """The number checks of rows: their parsed numbers and their KPI's aggregation."""
     is_ratio = aggregation.isin(RATIO_AGGREGATIONS)
-    numerator = column_numbers(raw, "numerator", decimal_comma)
-    denominator = column_numbers(raw, "denominator", decimal_comma)
-    value = column_numbers(raw, "value", decimal_comma)
     need = "a ratio, nps or top2box KPI needs numerator and denominator"
     flag_number_faults(faults, numerator, is_ratio, "numerator", need)
     num, den = numerator.values, denominator.values

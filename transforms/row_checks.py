@@ -11,11 +11,17 @@ unchanged.
 each check's mask: the first fault of a row is settled at the end, for the faulty rows
 only, by replaying the checks in order through ``Faults``, so the rejected rows are the
 same while a clean file costs one ``or`` per check.
+
+Checks that read several columns of a row (a period's start, end and shorthand) can
+run once per distinct combination of those columns' cells (:func:`combine`): a check
+that depends on its row's cells alone gives each row what it gives the row's
+combination. :class:`MaskSink` keeps their fault masks per combination, and
+:meth:`Combos.replay` hands them to the row sink in order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Protocol, TypeVar
 
@@ -26,6 +32,7 @@ import pyarrow as pa
 from transforms.cells import Dates, Faults, Numbers, optional_text, parse_dates, parse_numbers, text
 
 _Parsed = TypeVar("_Parsed", Numbers, Dates)
+_DENSE_KEYS = 1 << 22  # combinations numbered through a table of this many flags at most
 
 
 class FaultSink(Protocol):
@@ -126,6 +133,101 @@ def column_dates(frame: pd.DataFrame, name: str) -> Dates:
     return _parsed_per_distinct(frame, name, lambda values: parse_dates(values, name))
 
 
+def coded_dates(frame: pd.DataFrame, name: str) -> tuple[np.ndarray, Dates]:
+    """(each row's code, :func:`transforms.cells.parse_dates` of each code's cell)."""
+    return _coded(frame, name, lambda values: parse_dates(values, name))
+
+
+def coded_column_text(frame: pd.DataFrame, name: str) -> tuple[np.ndarray, pd.Series]:
+    """(each row's code, :func:`transforms.cells.text` of each code's cell)."""
+    if name not in frame.columns:
+        return np.zeros(len(frame), dtype=np.intp), text(pd.DataFrame(index=pd.RangeIndex(1)), name)
+    coded = coded_text(frame, name)
+    return coded.codes, coded.distinct.reset_index(drop=True)
+
+
+class MaskSink:
+    """A FaultSink for checks run on combinations: each check's mask, in order."""
+
+    def __init__(self) -> None:
+        self.checks: list[tuple[np.ndarray, str, str]] = []
+
+    def flag(self, mask: pd.Series, column: str, reason: str) -> None:
+        """Keep ``mask`` (NaN as False) for ``column`` and ``reason``."""
+        self.checks.append((np.asarray(mask.fillna(False), dtype=bool), column, reason))
+
+
+@dataclass(frozen=True)
+class Combos:
+    """The distinct combinations of several coded columns of a frame's rows."""
+
+    codes: np.ndarray  # one per row: its combination
+    parts: tuple[np.ndarray, ...]  # one per column: each combination's code in it
+    index: pd.Index  # the rows'
+
+    def __len__(self) -> int:
+        return len(self.parts[0]) if self.parts else min(1, len(self.index))
+
+    def at(self, part: int, per_code: _Parsed) -> _Parsed:
+        """Numbers or Dates per code of column ``part``, on the combinations."""
+        return pick(per_code, self.parts[part])
+
+    def series_at(self, part: int, per_code: pd.Series) -> pd.Series:
+        """A Series per code of column ``part``, on the combinations."""
+        return spread(per_code, self.parts[part], pd.RangeIndex(len(self.parts[part])))
+
+    def spread(self, per_combo: pd.Series) -> pd.Series:
+        """A result worked out on the combinations, on every row."""
+        return spread(per_combo, self.codes, self.index)
+
+    def replay(self, checks: MaskSink, faults: FaultSink) -> None:
+        """The checks' masks, in order, on every row (checks that hit nothing are skipped)."""
+        for hit, column, reason in checks.checks:
+            if hit.any():
+                faults.flag(pd.Series(hit[self.codes], index=self.index), column, reason)
+
+
+def pick(per_code: _Parsed, positions: np.ndarray) -> _Parsed:
+    """Numbers or Dates at ``positions`` (a RangeIndex)."""
+    index = pd.RangeIndex(len(positions))
+    rows = {f.name: spread(getattr(per_code, f.name), positions, index) for f in fields(per_code)}
+    return type(per_code)(**rows)
+
+
+def combine(codes: Sequence[np.ndarray], index: pd.Index) -> Combos:
+    """The distinct combinations of the rows' codes (one array per column, codes 0 and up).
+
+    Columns are folded in one at a time: (combination so far, code) numbered densely
+    while their product is small, by hashing otherwise.
+    """
+    rows = np.zeros(len(index), dtype=np.int64)
+    count = min(1, len(index))
+    parts: list[np.ndarray] = []
+    for column in codes:
+        size = int(column.max()) + 1 if len(column) else 0
+        if size <= 1:  # one code on every row: nothing to tell apart
+            parts.append(np.zeros(count, dtype=np.intp))
+            continue
+        key = rows * size + column if count > 1 else np.asarray(column, dtype=np.int64)
+        rows, seen = _number_keys(key, count * size)
+        parts = [part[seen // size] for part in parts] + [seen % size]
+        count = len(seen)
+    return Combos(rows.astype(np.intp, copy=False), tuple(parts), index)
+
+
+def _number_keys(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """(each key's number 0..k-1, the k distinct keys) for keys in 0..size-1."""
+    if size > _DENSE_KEYS:
+        numbers, seen = pd.factorize(key)
+        return numbers.astype(np.int64, copy=False), np.asarray(seen, dtype=np.int64)
+    present = np.zeros(size, dtype=bool)
+    present[key] = True
+    seen = np.flatnonzero(present)
+    if len(seen) == size:
+        return key, seen
+    return (np.cumsum(present) - 1)[key], seen
+
+
 def month_text(days: pd.Series) -> pd.Series:
     """``YYYY-MM`` of each date as ``str`` (NaN where NaT), formatted once per date."""
     codes, distinct = pd.factorize(days.to_numpy(dtype="datetime64[ns]"), use_na_sentinel=False)
@@ -175,6 +277,18 @@ def _parsed_per_distinct(
     parsed = parse(distinct)
     rows = {f.name: spread(getattr(parsed, f.name), codes, frame.index) for f in fields(parsed)}
     return type(parsed)(**rows)
+
+
+def _coded(
+    frame: pd.DataFrame, name: str, parse: Callable[[pd.DataFrame], _Parsed]
+) -> tuple[np.ndarray, _Parsed]:
+    """Codes and results per code: distinct cells of text, the rows of typed, one if absent."""
+    if name not in frame.columns:
+        return np.zeros(len(frame), dtype=np.intp), parse(pd.DataFrame(index=pd.RangeIndex(1)))
+    if not _is_text(frame[name]):
+        return np.arange(len(frame)), parse(frame)
+    codes, distinct = _distinct_cells(frame, name)
+    return codes, parse(distinct)
 
 
 def _distinct_cells(frame: pd.DataFrame, name: str) -> tuple[np.ndarray, pd.DataFrame]:

@@ -9,10 +9,13 @@ import pytest
 from transforms.cells import Faults, optional_text, parse_dates, parse_numbers, text
 from transforms.row_checks import (
     RowFaults,
+    _number_keys,
     coded_text,
     column_dates,
     column_numbers,
     column_optional_text,
+    combine,
+    month_index,
     month_text,
 )
 
@@ -91,3 +94,30 @@ def test_row_faults_keep_the_first_fault_of_each_row_like_faults() -> None:
         theirs.flag(mask, column, reason)
     assert ours.ok.tolist() == theirs.ok.tolist() == [True, False, False, False]
     pd.testing.assert_frame_equal(ours.rejected(frame, "f.csv"), theirs.rejected(frame, "f.csv"))
+
+
+@pytest.mark.parametrize("size", [16, 2**41])  # numbered densely, and by hashing
+def test_keys_are_numbered_so_equal_keys_share_a_number(size: int) -> None:
+    keys = np.array([5, 9, 5, 7, 9, 5], dtype=np.int64)
+    numbers, seen = _number_keys(keys, size)
+    assert len(seen) == 3 and sorted(seen.tolist()) == [5, 7, 9]
+    assert (seen[numbers] == keys).all()
+
+
+def test_combinations_are_numbered_once_and_hold_each_rows_codes() -> None:
+    first, second = np.array([0, 1, 0, 1, 0]), np.array([2, 2, 2, 0, 1])
+    combos = combine([first, np.zeros(5, dtype=np.intp), second], pd.RangeIndex(5))
+    assert len(combos) == 4 and combos.codes[0] == combos.codes[2]
+    rebuilt = [part[combos.codes] for part in combos.parts]
+    assert [r.tolist() for r in rebuilt] == [first.tolist(), [0] * 5, second.tolist()]
+
+
+def test_month_text_and_index_match_each_dates_month_whatever_the_time_and_span() -> None:
+    written = ["1969-12-31 23:00", None, "2026-02-28", "2026-03-01 12:30", "1969-12-31", None]
+    written += ["2262-04-01", "1677-09-30"]  # the ends of datetime64[ns]
+    days = pd.Series(pd.to_datetime(written, format="mixed")).astype("datetime64[ns]")
+    expected = days.dt.strftime("%Y-%m").astype("str")
+    pd.testing.assert_series_equal(month_text(days), expected, check_names=False)
+    months = month_index(days)
+    assert np.isnat(months).tolist() == days.isna().tolist()
+    assert months[0] == np.datetime64("1969-12") and months[3] == np.datetime64("2026-03")
