@@ -34,7 +34,7 @@ from transforms.cells import (
     text,
 )
 from transforms.model import Catalog
-from transforms.observations import flag_number_faults
+from transforms.observation_cells import flag_number_faults
 
 SCOPE_STATUSES = ("proposed", "assessed", "approved", "rejected", "implemented")
 ACTION_STATUSES = ("open", "in_progress", "done", "cancelled")

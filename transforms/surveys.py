@@ -19,11 +19,11 @@ import pandas as pd
 
 from transforms.batches import Batch, batches, single
 from transforms.cells import Faults, RawFrame, concat_rejected, flag_extra_cells
+from transforms.observation_cells import flag_number_faults
 from transforms.observations import (
     OBSERVATION_COLUMNS,
     empty_observations,
     flag_identity,
-    flag_number_faults,
 )
 from transforms.row_checks import (
     RowFaults,

@@ -1,7 +1,7 @@
 """Checking distinct cells once gives what checking every row with the cell parsers gives.
 
-``_check_period`` runs its checks once per distinct combination of a row's period cells
-(``transforms.row_checks.combine``) and ``_check_numbers`` parses each distinct number
+``check_period`` runs its checks once per distinct combination of a row's period cells
+(``transforms.row_checks.combine``) and ``check_numbers`` parses each distinct number
 cell once; both spread the results to the rows. Here they are compared with the exact
 path, the same checks on every row with the cell parsers of ``transforms.cells``, on
 frames of adversarial cells: the same first fault (column and reason) on every row and
@@ -16,12 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms.cells import Faults, parse_dates, parse_numbers, text
-from transforms.observations import (
-    _check_numbers,
-    _check_period,
-    _number_rows,
-    _period_rows,
-    _period_shorthand,
+from transforms.observation_cells import (
+    check_numbers,
+    check_period,
+    number_rows,
+    period_rows,
+    period_shorthand,
 )
 from transforms.row_checks import RowFaults, combine
 
@@ -90,14 +90,14 @@ def test_period_checks_once_per_combination_equal_the_checks_of_every_row(
     raw: pd.DataFrame,
 ) -> None:
     fast, exact = Faults(raw.index), Faults(raw.index)
-    start, end = _check_period(fast, raw)
+    start, end = check_period(fast, raw)
     period = text(raw, "period")
-    expected = _period_rows(
+    expected = period_rows(
         exact,
         parse_dates(raw, "period_start"),
         parse_dates(raw, "period_end"),
         period,
-        _period_shorthand(period),
+        period_shorthand(period),
     )
     _same_faults(fast, exact)
     pd.testing.assert_series_equal(start, expected[0], check_names=False)
@@ -116,9 +116,9 @@ def test_number_checks_once_per_distinct_cell_equal_the_checks_of_every_row(
     kinds = data.draw(st.lists(st.sampled_from(AGGREGATIONS), min_size=len(raw), max_size=len(raw)))
     aggregation = pd.Series(pd.Categorical(kinds), index=raw.index)
     fast, exact = Faults(raw.index), Faults(raw.index)
-    numbers = _check_numbers(fast, raw, aggregation, decimal_comma)
+    numbers = check_numbers(fast, raw, aggregation, decimal_comma)
     parsed = [parse_numbers(raw, n, decimal_comma) for n in ("numerator", "denominator", "value")]
-    expected = _number_rows(exact, *parsed, aggregation=aggregation)
+    expected = number_rows(exact, *parsed, aggregation=aggregation)
     _same_faults(fast, exact)
     for name, values in expected.items():
         pd.testing.assert_series_equal(numbers[name], values, check_names=False)
@@ -132,9 +132,9 @@ def test_the_fast_checks_reject_the_same_rows_through_row_faults() -> None:
     ).assign(line=range(2, 9))
     aggregation = pd.Series(pd.Categorical(["ratio"] * 6 + ["sum"]))
     fast, exact = RowFaults(raw.index), Faults(raw.index)
-    _check_numbers(fast, raw, aggregation, False)
+    check_numbers(fast, raw, aggregation, False)
     parsed = [parse_numbers(raw, n, False) for n in ("numerator", "denominator", "value")]
-    _number_rows(exact, *parsed, aggregation=aggregation)
+    number_rows(exact, *parsed, aggregation=aggregation)
     rejected = fast.rejected(raw, "f.csv")
     pd.testing.assert_frame_equal(rejected, exact.rejected(raw, "f.csv"))
     assert rejected["line"].tolist() == [3, 4, 5, 6, 7, 8]
