@@ -6,7 +6,7 @@ comma-separated UTF-8 observation file (daily rows of the synthetic partners and
 for the others) to a temporary folder, then times:
 
 * ingestion as :func:`partner_review.ingest.load_sources` does it for one file: the
-  file's sha256, :func:`partner_review.readers.read_table`,
+  file's sha256 and raw rows (:func:`partner_review.ingest.hashed_read_table`),
   :func:`transforms.observations.build_observations` (checks and the duplicate rule)
   and the Observations schema (in place, as load_sources validates it);
 * a bare ``pandas.read_csv(path, engine="pyarrow")`` of the same file;
@@ -18,7 +18,6 @@ best of ``--repeat`` runs (the machine is shared).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import sys
 import tempfile
@@ -30,7 +29,7 @@ import pandas as pd
 from benchmarks.compute_ratio import best_seconds, synthetic_catalog, synthetic_kpis
 from benchmarks.synth import SEED
 from benchmarks.synth_config import Partners
-from partner_review.readers import read_table
+from partner_review.ingest import hashed_read_table
 from transforms import schemas
 from transforms.model import Catalog
 from transforms.observations import OBSERVATION_REQUIRED, build_observations
@@ -69,11 +68,9 @@ def write_observation_csv(path: Path, catalog: Catalog, rows: int, seed: int = S
 
 def ingest(path: Path, catalog: Catalog) -> pd.DataFrame:
     """One observation file ingested the way load_sources does: the Observations kept."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    table = read_table(path, f"observations/{path.name}", OBSERVATION_REQUIRED)
+    _, table = hashed_read_table(path, f"observations/{path.name}", OBSERVATION_REQUIRED, 1e9)
+    if isinstance(table, Exception):
+        raise table
     result = build_observations([table], catalog.kpis, catalog.partners)
     if len(result.rejected):
         raise RuntimeError(f"{len(result.rejected)} rows rejected: the benchmark file is wrong")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,8 @@ from transforms.model import Catalog, SourceData
 from transforms.observations import OBSERVATION_REQUIRED, build_observations
 from transforms.surveys import SURVEY_REQUIRED, build_survey_rows
 
+_HASH_IN_THREAD_BYTES = 4_000_000  # below this, starting a thread costs more than it hides
+
 
 @dataclass
 class _Reading:
@@ -52,19 +55,49 @@ class _Reading:
     problems: list[dict[str, object]] = field(default_factory=list)
 
     def read(self, path: Path, label: str, kind: str, required: Required) -> RawFrame | None:
-        too_big = path.stat().st_size > self.max_file_mb * 1_000_000
-        digest = "" if too_big else _sha256(path)
-        try:
-            table = read_table(path, label, required, self.max_file_mb)
-        except InputError as exc:
+        digest, table = hashed_read_table(path, label, required, self.max_file_mb)
+        if isinstance(table, InputError):
             self.files.append(_file_row(label, kind, digest, 0))
-            reason = exc.message + (f"; {exc.hint}" if exc.hint else "")
+            reason = table.message + (f"; {table.hint}" if table.hint else "")
             self.problems.append(
-                {"file": label, "line": None, "column": exc.column, "value": None, "reason": reason}
+                {
+                    "file": label,
+                    "line": None,
+                    "column": table.column,
+                    "value": None,
+                    "reason": reason,
+                }
             )
             return None
         self.files.append(_file_row(label, kind, digest, table.rows))
         return table
+
+
+def hashed_read_table(
+    path: Path, label: str, required: Required, max_file_mb: float
+) -> tuple[str, RawFrame | InputError]:
+    """A file's sha256 and its raw rows, or the reason it cannot be used.
+
+    The sha256 is empty for a file above the size limit (it is not read at all). A file of
+    a few megabytes or more is hashed in a thread while it is read: hashlib and pyarrow's
+    reader both release the GIL, so the hash costs no wall time on a second core.
+    """
+    size = path.stat().st_size
+
+    def table() -> RawFrame | InputError:
+        try:
+            return read_table(path, label, required, max_file_mb)
+        except InputError as exc:
+            return exc
+
+    if size > max_file_mb * 1_000_000:
+        return "", table()
+    if size < _HASH_IN_THREAD_BYTES:
+        return _sha256(path), table()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(_sha256, path)
+        read = table()
+        return digest.result(), read
 
 
 def load_sources(settings: Settings) -> SourceData:
