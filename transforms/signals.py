@@ -268,9 +268,25 @@ def signal_deviations(signals: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame
     concerns["objective_id"] = None
     concerns["kind"] = concerns["signal"]
     concerns["severity"] = "warning"
-    concerns["message"] = [_signal_message(row) for row in concerns.to_dict("records")]
+    shown = concerns[_MESSAGE_COLUMNS]  # records of only what a message shows
+    concerns["message"] = [_signal_message(row) for row in shown.to_dict("records")]
     ordered = concerns.sort_values(["partner_id", "kpi_id", "kind"])
     return ordered[DEVIATION_COLUMNS].reset_index(drop=True)
+
+
+_MESSAGE_COLUMNS = [
+    "_kpi",
+    "period",
+    "points",
+    "signal",
+    "direction",
+    "unit",
+    "decimals",
+    "value",
+    "cl",
+    "lcl",
+    "ucl",
+]
 
 
 def _kpi_name(name: object, kpi_id: str) -> str:
