@@ -18,12 +18,12 @@ Settled here where the spec is silent:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
 
-from transforms.periods import RunSpec, parse_month
+from transforms.periods import RunSpec
 from transforms.schemas import DeviationsCsv
 
 DEVIATION_COLUMNS = list(DeviationsCsv.to_schema().columns)
@@ -90,13 +90,28 @@ class KpiTerms:
 
     def value(self, kpi_id: str, value: float, partner_id: str | None = None) -> str:
         """``71.2%``, ``432 s``, ``4.80 EUR``: the KPI's decimals and unit."""
+        places, suffix = self._shape(kpi_id, partner_id)
+        return f"{value:,.{places}f}{suffix}"
+
+    def values(
+        self, kpi_ids: Sequence[str], values: Sequence[float], partner_ids: Sequence[str]
+    ) -> list[str]:
+        """:meth:`value` of each KPI, value and partner given (one lookup per pair)."""
+        shapes = {pair: self._shape(*pair) for pair in set(zip(kpi_ids, partner_ids, strict=True))}
+        return [
+            f"{value:,.{shapes[kpi, partner][0]}f}{shapes[kpi, partner][1]}"
+            for kpi, value, partner in zip(kpi_ids, values, partner_ids, strict=True)
+        ]
+
+    def _shape(self, kpi_id: str, partner_id: str | None) -> tuple[int, str]:
+        """Decimal places and unit suffix of ``kpi_id``'s values for ``partner_id``."""
         decimals = self._get(kpi_id, "decimals")
         places = 2 if decimals is None or pd.isna(decimals) else int(decimals)
         unit = str(self._get(kpi_id, "unit"))
         suffix = _UNIT_SUFFIX.get(unit, "")
         if unit == "currency":
             suffix = f" {self._currency.get(partner_id or '', '')}".rstrip()
-        return f"{value:,.{places}f}{suffix}"
+        return places, suffix
 
 
 def deviation_frame(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
@@ -117,46 +132,6 @@ def deviation_frame(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
     return frame.where(frame.notna(), None)
 
 
-def service_level_deviations(scorecard: pd.DataFrame, terms: KpiTerms) -> pd.DataFrame:
-    """sla_breach, sla_at_risk and insufficient_volume for each judged period."""
-    judged = scorecard[
-        ~scorecard["comparison"].astype(bool)
-        & scorecard["status"].isin(["breach", "at_risk", "insufficient_volume"])
-    ]
-    return deviation_frame(_level_record(row, terms) for row in judged.to_dict("records"))
-
-
-def _level_record(row: dict[Any, Any], terms: KpiTerms) -> dict[str, Any]:
-    kpi, partner = row["kpi_id"], row["partner_id"]
-
-    def shown(value: float) -> str:
-        return terms.value(kpi, value, partner)
-
-    head = f"{terms.name(kpi)} {shown(row['actual'])} in {row['period']}"
-    bound = "limit" if terms.lower_is_better(kpi) else "minimum"
-    if row["status"] == "breach":
-        side = "above" if terms.lower_is_better(kpi) else "below"
-        kind = "sla_breach"
-        text = f"{head} is {side} the {shown(row['minimum'])} {bound} "
-        text += f"(expected {shown(row['expected'])})"
-    elif row["status"] == "at_risk":
-        kind = "sla_at_risk"
-        text = f"{head} misses the expected {shown(row['expected'])} "
-        text += f"but is within the {shown(row['minimum'])} {bound}"
-    else:
-        kind = "insufficient_volume"
-        text = f"{head} is not judged: volume {row['denominator']:,.0f} is below the "
-        text += f"{terms.min_denominator(kpi):,.0f} needed"
-    suffix = PROVISIONAL if row["provisional"] else ""
-    return {
-        "partner_id": partner,
-        "kpi_id": kpi,
-        "period": row["period"],
-        "kind": kind,
-        "message": text + suffix,
-    }
-
-
 def chronic_deviations(chronic: pd.DataFrame, terms: KpiTerms, run: RunSpec) -> pd.DataFrame:
     """chronic_breach per partner, KPI and judged month where the chronic rule holds."""
     provisional = {p.label for p in run.judged if p.provisional}
@@ -172,50 +147,6 @@ def chronic_deviations(chronic: pd.DataFrame, terms: KpiTerms, run: RunSpec) -> 
         }
         for row in chronic.to_dict("records")
     )
-
-
-def missing_data_deviations(
-    scorecard: pd.DataFrame, objectives: pd.DataFrame, terms: KpiTerms
-) -> pd.DataFrame:
-    """missing_data: a judged month without rows for a KPI with a service level in force or
-    a running objective (its month overlaps [start, deadline])."""
-    months = scorecard[
-        scorecard["period_kind"].eq("month")
-        & ~scorecard["comparison"].astype(bool)
-        & scorecard["rows"].eq(0)
-    ]
-    records = []
-    for row in months.to_dict("records"):
-        running = _running_objectives(objectives, row["partner_id"], row["kpi_id"], row["period"])
-        needs = []
-        if pd.notna(row["expected"]):
-            expected = terms.value(row["kpi_id"], row["expected"], row["partner_id"])
-            needs.append(f"service level expects {expected}")
-        needs += [f"objective {o} is running" for o in running]
-        if not needs:
-            continue
-        text = f"{terms.name(row['kpi_id'])}: no data for {row['period']} ({'; '.join(needs)})"
-        records.append(
-            {
-                "partner_id": row["partner_id"],
-                "kpi_id": row["kpi_id"],
-                "period": row["period"],
-                "kind": "missing_data",
-                "message": text + (PROVISIONAL if row["provisional"] else ""),
-            }
-        )
-    return deviation_frame(records)
-
-
-def _running_objectives(
-    objectives: pd.DataFrame, partner_id: str, kpi_id: str, label: str
-) -> list[str]:
-    month = parse_month(label)
-    mine = objectives[(objectives["partner_id"] == partner_id) & (objectives["kpi_id"] == kpi_id)]
-    overlaps = (pd.to_datetime(mine["start"]) <= month.end_time) & (
-        pd.to_datetime(mine["deadline"]) >= month.start_time
-    )
-    return sorted(mine.loc[overlaps, "objective_id"].astype(str))
 
 
 def stale_data_deviations(

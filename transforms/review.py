@@ -33,15 +33,14 @@ from transforms.deviations import (
     action_deviations,
     chronic_deviations,
     contract_deviations,
-    missing_data_deviations,
     rejected_row_deviations,
-    service_level_deviations,
     stale_data_deviations,
 )
 from transforms.freshness import assess_freshness
 from transforms.model import Catalog, ReviewModel, SourceData
 from transforms.objectives import assess_objectives, objective_deviations
 from transforms.periods import RunSpec, parse_month
+from transforms.scorecard_deviations import missing_data_deviations, service_level_deviations
 from transforms.service_levels import build_scorecard, monthly_scorecard, scorecard_keys
 from transforms.signals import assess_signals, signal_deviations
 
@@ -55,8 +54,10 @@ def build_review(catalog: Catalog, source: SourceData, run: RunSpec) -> ReviewMo
     and the scope changes, actions and comments in scope of ``run``."""
     observations, kpis = source.observations, catalog.kpis
     values = monthly_values(observations, kpis)
-    scorecard = build_scorecard(observations, kpis, catalog.service_levels, catalog.objectives, run)
     keys = scorecard_keys(observations, catalog.service_levels, catalog.objectives)
+    scorecard = build_scorecard(
+        observations, kpis, catalog.service_levels, catalog.objectives, run, keys
+    )
     statuses = monthly_scorecard(
         values, keys, _status_months(observations, catalog, run), catalog.service_levels, kpis
     )

@@ -17,23 +17,18 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from transforms.aggregation import MONTHLY_COLUMNS, period_values
-from transforms.codes import TEXT
+from transforms.aggregation import period_values
+from transforms.codes import decode, encode, vocabulary
 from transforms.periods import AssessedPeriod, RunSpec
 from transforms.schemas import ScorecardCsv
 
 SCORECARD_COLUMNS = list(ScorecardCsv.to_schema().columns)
 LEVEL_COLUMNS = ["expected", "minimum", "credit_pct", "change", "effective_from"]
 RUN_COLUMNS = ["period_kind", "provisional", "comparison", "change"]
+STATUSES = np.array(
+    ["no_target", "no_data", "insufficient_volume", "met", "at_risk", "breach"], dtype=object
+)
 MONTHLY_STATUS_COLUMNS = [*SCORECARD_COLUMNS, "credit_pct", "change", "insufficient_volume"]
-
-
-def at_least_as_good(value: pd.Series, threshold: pd.Series, direction: pd.Series) -> np.ndarray:
-    """value ≥ threshold (higher_is_better) or value ≤ threshold (lower_is_better)."""
-    lower = direction.eq("lower_is_better").to_numpy()
-    values, limits = value.to_numpy(dtype=float), threshold.to_numpy(dtype=float)
-    with np.errstate(invalid="ignore"):
-        return np.where(lower, values <= limits, values >= limits)
 
 
 def scorecard_keys(
@@ -42,59 +37,24 @@ def scorecard_keys(
     objectives: pd.DataFrame,
 ) -> pd.DataFrame:
     """One row per partner and KPI with a service level, an objective or any data."""
-    pairs = pd.concat(
-        [
-            frame[["partner_id", "kpi_id"]].drop_duplicates()
-            for frame in (service_levels, objectives, observations)
-        ],
-        ignore_index=True,
+    frames = (service_levels, objectives, observations)
+    partners = vocabulary(*(frame["partner_id"] for frame in frames))
+    kpis = vocabulary(*(frame["kpi_id"] for frame in frames))
+    pairs = np.concatenate([_pair_codes(frame, partners, kpis) for frame in frames])
+    pairs = np.unique(pairs[pairs >= 0])
+    return pd.DataFrame(
+        {
+            "partner_id": decode(pairs // max(len(kpis), 1), partners),
+            "kpi_id": decode(pairs % max(len(kpis), 1), kpis),
+        }
     )
-    pairs = pairs.astype({"partner_id": TEXT, "kpi_id": TEXT})  # whatever dtype they came in
-    return pairs.drop_duplicates().sort_values(["partner_id", "kpi_id"], ignore_index=True)
 
 
-def levels_in_force(service_levels: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
-    """``periods`` (partner_id, kpi_id, period, first_day) with the version in force.
-
-    Adds expected, minimum, credit_pct, change and effective_from (empty without a version).
-    """
-    candidates = periods[["partner_id", "kpi_id", "period", "first_day"]].merge(
-        service_levels[["partner_id", "kpi_id", *LEVEL_COLUMNS]].reset_index(names="_order"),
-        on=["partner_id", "kpi_id"],
-    )
-    effective = pd.to_datetime(candidates["effective_from"]).to_numpy(dtype="datetime64[ns]")
-    first_day = pd.to_datetime(candidates["first_day"]).to_numpy(dtype="datetime64[ns]")
-    in_force = candidates[effective <= first_day]
-    # the latest effective_from wins; of two on the same day, the one listed last
-    latest = in_force.sort_values(["effective_from", "_order"]).drop_duplicates(
-        ["partner_id", "kpi_id", "period"], keep="last"
-    )
-    out = periods.merge(
-        latest[["partner_id", "kpi_id", "period", *LEVEL_COLUMNS]],
-        on=["partner_id", "kpi_id", "period"],
-        how="left",
-    )
-    for column in ("expected", "minimum", "credit_pct"):
-        out[column] = out[column].astype(float)
-    out["change"] = out["change"].astype(object).where(out["change"].notna(), None)
-    return out
-
-
-def judge_status(frame: pd.DataFrame, kpis: pd.DataFrame) -> pd.Series:
-    """The status of each row (actual, expected, minimum, rows, insufficient_volume, kpi_id)."""
-    direction = frame["kpi_id"].map(kpis.set_index("kpi_id")["direction"])
-    status = np.select(
-        [
-            frame["expected"].isna().to_numpy(),
-            frame["rows"].eq(0).to_numpy() | frame["actual"].isna().to_numpy(),
-            frame["insufficient_volume"].fillna(False).astype(bool).to_numpy(),
-            at_least_as_good(frame["actual"], frame["expected"], direction),
-            at_least_as_good(frame["actual"], frame["minimum"], direction),
-        ],
-        ["no_target", "no_data", "insufficient_volume", "met", "at_risk"],
-        default="breach",
-    )
-    return pd.Series(status, index=frame.index, dtype=object)
+def _pair_codes(frame: pd.DataFrame, partners: pd.Index, kpis: pd.Index) -> np.ndarray:
+    """partner code × len(kpis) + KPI code per row (-1 when either is empty)."""
+    partner = encode(frame["partner_id"], partners)
+    kpi = encode(frame["kpi_id"], kpis)
+    return np.where((partner >= 0) & (kpi >= 0), partner * max(len(kpis), 1) + kpi, -1)
 
 
 def judge_periods(
@@ -103,16 +63,130 @@ def judge_periods(
     periods: pd.DataFrame,
     service_levels: pd.DataFrame,
     kpis: pd.DataFrame,
+    with_data_or_target: bool = False,
 ) -> pd.DataFrame:
-    """Every key × period (period, first_day) with its values, version in force and status."""
-    grid = keys.merge(periods, how="cross")
-    grid = grid.merge(values[MONTHLY_COLUMNS], on=["partner_id", "kpi_id", "period"], how="left")
-    grid["rows"] = grid["rows"].fillna(0).astype(int)
-    grid["insufficient_volume"] = grid["insufficient_volume"].astype(object).fillna(False)
-    grid["insufficient_volume"] = grid["insufficient_volume"].astype(bool)
-    grid = levels_in_force(service_levels, grid)
-    grid["status"] = judge_status(grid, kpis)
+    """Every key × period (period, first_day, …) with its values, version in force and
+    status, by key then period in the order given.
+
+    ``keys`` are :func:`scorecard_keys`, ``values`` rows of MONTHLY_COLUMNS (at most one
+    per partner, KPI and period). Added: actual, numerator, denominator, rows,
+    insufficient_volume, expected, minimum, credit_pct, change (empty without data or a
+    version) and status. ``with_data_or_target``: only cells with rows or a version in
+    force. Cells are a key's position × len(periods) + the period's.
+    """
+    cells = _Cells(keys, len(periods))
+    data = cells.locate(values, periods["period"])
+    found = np.full(cells.size, -1, dtype=np.int64)
+    found[data[data >= 0]] = np.flatnonzero(data >= 0)
+    version = _versions_in_force(service_levels, cells, periods["first_day"])
+    chosen = np.arange(cells.size)
+    if with_data_or_target:
+        chosen = np.flatnonzero((found >= 0) | (version >= 0))
+    found, version = found[chosen], version[chosen]
+    key, period = chosen // max(len(periods), 1), chosen % max(len(periods), 1)
+    grid = pd.concat(
+        [
+            keys.take(key).reset_index(drop=True),
+            periods.take(period).reset_index(drop=True),
+        ],
+        axis=1,
+    )
+    for column in ("actual", "numerator", "denominator"):
+        grid[column] = _pick(values[column].to_numpy(dtype=float), found, np.nan)
+    grid["rows"] = _pick(values["rows"].to_numpy(dtype=np.int64), found, 0).astype(int)
+    flagged = values["insufficient_volume"].astype(object).fillna(False).astype(bool)
+    grid["insufficient_volume"] = _pick(flagged.to_numpy(dtype=bool), found, False)
+    for column in ("expected", "minimum", "credit_pct"):
+        grid[column] = _pick(service_levels[column].to_numpy(dtype=float), version, np.nan)
+    change = service_levels["change"].astype(object)
+    changes = _pick(change.where(change.notna(), None).to_numpy(), version, None)
+    grid["change"] = pd.Series(changes, index=grid.index, dtype=object)  # not inferred as str
+    direction = keys["kpi_id"].map(kpis.set_index("kpi_id")["direction"])
+    lower = direction.eq("lower_is_better").to_numpy(dtype=bool)
+    grid["status"] = pd.Series(judge_status(grid, lower[key]), index=grid.index, dtype=object)
     return grid
+
+
+def _pick(column: np.ndarray, at: np.ndarray, missing: object) -> np.ndarray:
+    """``column[at]``, ``missing`` where ``at`` is -1."""
+    return np.append(column, np.array([missing], dtype=column.dtype))[at]
+
+
+class _Cells:
+    """The key × period grid: where a partner and KPI (by label) sit in ``keys``."""
+
+    def __init__(self, keys: pd.DataFrame, periods: int) -> None:
+        self.partners = vocabulary(keys["partner_id"])
+        self.kpis = vocabulary(keys["kpi_id"])
+        self.pairs = _pair_codes(keys, self.partners, self.kpis)  # sorted, as keys are
+        self.periods = periods
+        self.size = len(keys) * periods
+
+    def key_of(self, frame: pd.DataFrame) -> np.ndarray:
+        """The position in ``keys`` of each row's partner and KPI (-1: not a key)."""
+        pair = _pair_codes(frame, self.partners, self.kpis)
+        at = np.searchsorted(self.pairs, pair)
+        found = (pair >= 0) & (at < len(self.pairs))
+        found[found] = self.pairs[at[found]] == pair[found]
+        return np.where(found, at, -1)
+
+    def locate(self, values: pd.DataFrame, labels: pd.Series) -> np.ndarray:
+        """The cell of each row of ``values`` (-1: its key or period is not in the grid)."""
+        key = self.key_of(values)
+        period = pd.Index(labels.astype(object)).get_indexer(values["period"].astype(object))
+        return np.where((key >= 0) & (period >= 0), key * self.periods + period, -1)
+
+
+def _versions_in_force(
+    service_levels: pd.DataFrame, cells: _Cells, first_days: pd.Series
+) -> np.ndarray:
+    """Per cell, the row position in ``service_levels`` of the version in force (-1: none):
+    the latest effective_from on or before the period's first day; of two on one day, the
+    one listed last (by index label, then position)."""
+    version = np.full(cells.size, -1, dtype=np.int64)
+    effective = pd.to_datetime(service_levels["effective_from"]).to_numpy("datetime64[ns]")
+    key = cells.key_of(service_levels)
+    usable = np.flatnonzero((key >= 0) & ~np.isnat(effective))
+    if not len(usable) or not cells.size:
+        return version
+    days = pd.to_datetime(first_days).to_numpy("datetime64[ns]")
+    calendar = np.unique(np.concatenate([effective[usable], days[~np.isnat(days)]]))
+    listed = pd.factorize(service_levels.index, sort=True)[0][usable]
+    day = np.searchsorted(calendar, effective[usable])
+    order = np.lexsort((usable, listed, day, key[usable]))
+    ranked = key[usable][order] * len(calendar) + day[order]
+    wanted = np.searchsorted(calendar, days, side="right") - 1  # NaT: sorted last
+    wanted = np.where(np.isnat(days), -1, wanted)
+    cell_key = np.repeat(np.arange(cells.size // max(cells.periods, 1)), cells.periods)
+    cell_day = np.tile(wanted, cells.size // max(cells.periods, 1))
+    at = np.searchsorted(ranked, cell_key * len(calendar) + cell_day, side="right") - 1
+    hit = (at >= 0) & (cell_day >= 0)
+    hit[hit] = key[usable][order][at[hit]] == cell_key[hit]
+    version[hit] = usable[order][at[hit]]
+    return version
+
+
+def judge_status(frame: pd.DataFrame, lower: np.ndarray) -> np.ndarray:
+    """The status of each row (actual, expected, minimum, rows, insufficient_volume), as
+    object strings; ``lower``: per row, whether its KPI is lower_is_better."""
+    actual = frame["actual"].to_numpy(dtype=float)
+    expected = frame["expected"].to_numpy(dtype=float)
+    minimum = frame["minimum"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        meets = np.where(lower, actual <= expected, actual >= expected)
+        within = np.where(lower, actual <= minimum, actual >= minimum)
+    code = np.select(
+        [
+            np.isnan(expected),
+            (frame["rows"].to_numpy() == 0) | np.isnan(actual),
+            frame["insufficient_volume"].to_numpy(dtype=bool),
+            meets,
+            within,
+        ],
+        np.arange(5),
+        default=5,
+    )
+    return STATUSES[code]
 
 
 def build_scorecard(
@@ -121,13 +195,16 @@ def build_scorecard(
     service_levels: pd.DataFrame,
     objectives: pd.DataFrame,
     run: RunSpec,
+    keys: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per scorecard key and assessed period of the run (comparison quarters too).
 
     ScorecardCsv columns + period_kind (month|quarter), provisional, comparison, change
     (the change that set the version in force), credit_pct and insufficient_volume.
+    ``keys``: :func:`scorecard_keys` of the same frames, when already at hand.
     """
-    keys = scorecard_keys(observations, service_levels, objectives)
+    if keys is None:
+        keys = scorecard_keys(observations, service_levels, objectives)
     values = period_values(
         observations, kpis, {p.label: [str(m) for m in p.months] for p in run.periods}
     )
@@ -154,9 +231,8 @@ def monthly_scorecard(
             "first_day": [m.start_time for m in months],
         }
     )
-    grid = judge_periods(keys, monthly, frame, service_levels, kpis)
-    kept = grid[grid["rows"].gt(0) | grid["expected"].notna()]
-    return kept[MONTHLY_STATUS_COLUMNS].reset_index(drop=True)
+    grid = judge_periods(keys, monthly, frame, service_levels, kpis, with_data_or_target=True)
+    return grid[MONTHLY_STATUS_COLUMNS]
 
 
 def _period_frame(periods: Sequence[AssessedPeriod]) -> pd.DataFrame:

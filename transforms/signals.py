@@ -66,74 +66,112 @@ def window_points(monthly: pd.DataFrame, evaluation_month: pd.Period, window: in
     """One row per partner, KPI and month in its window: the last ``window`` months with a
     sufficient-volume value up to E, sorted by partner, KPI and month; ``group`` numbers the
     partner and KPI, ``back`` counts points back from the latest (0)."""
-    kept = monthly[monthly["actual"].notna() & ~_insufficient(monthly)]
-    month = month_ordinals(kept["period"])
-    kept, month = kept[month <= evaluation_month.ordinal], month[month <= evaluation_month.ordinal]
-    partner_codes, partners = pd.factorize(kept["partner_id"])
-    kpi_codes, kpi_ids = pd.factorize(kept["kpi_id"])
-    group = partner_codes.astype(np.int64) * max(len(kpi_ids), 1) + kpi_codes
-    order = np.lexsort((month, group))
-    points = pd.DataFrame(
+    month = month_ordinals(monthly["period"])
+    kept = np.flatnonzero(
+        monthly["actual"].notna().to_numpy()
+        & ~_insufficient(monthly).to_numpy(dtype=bool)
+        & (month <= evaluation_month.ordinal)
+    )
+    partner_codes, partners = _factorize_rows(monthly["partner_id"], kept)
+    kpi_codes, kpi_ids = _factorize_rows(monthly["kpi_id"], kept)
+    group = partner_codes * max(len(kpi_ids), 1) + kpi_codes
+    order = np.lexsort((month[kept], group))
+    group, kept = group[order], kept[order]
+    windows = _Windows(group)
+    back = windows.spread(windows.starts + windows.sizes - 1) - np.arange(len(group))
+    recent = back < window
+    chosen = order[recent]
+    return pd.DataFrame(
         {
-            "group": group[order],
-            "partner_id": pd.Categorical.from_codes(partner_codes[order], partners),
-            "kpi_id": pd.Categorical.from_codes(kpi_codes[order], kpi_ids),
-            "month": month[order],
-            "x": kept["actual"].to_numpy(dtype=float)[order],
+            "group": group[recent],
+            "partner_id": pd.Categorical.from_codes(partner_codes[chosen], partners),
+            "kpi_id": pd.Categorical.from_codes(kpi_codes[chosen], kpi_ids),
+            "month": month[kept[recent]],
+            "x": monthly["actual"].to_numpy(dtype=float)[kept[recent]],
+            "back": back[recent],
         }
     )
-    points["back"] = points.groupby("group", sort=False).cumcount(ascending=False)
-    return points[points["back"] < window].reset_index(drop=True)
 
 
-def _group_all(mask: pd.Series, group: pd.Series, size: int) -> pd.Series:
-    """Per group: True when ``mask`` holds on exactly ``size`` rows (NaN-safe)."""
-    return mask.astype(int).groupby(group, sort=False).transform("sum") == size
+def _factorize_rows(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, pd.Index]:
+    """Codes of ``column`` at ``rows`` numbered by first appearance there, and the labels."""
+    codes, labels = pd.factorize(column)
+    chosen, used = pd.factorize(codes[rows])
+    return chosen.astype(np.int64), pd.Index(labels).take(used)
+
+
+class _Windows:
+    """The windows of ``points`` (rows sorted by group, then month): where each starts,
+    its size, and per-window reductions spread back to its rows."""
+
+    def __init__(self, group: np.ndarray) -> None:
+        self.starts = np.flatnonzero(np.r_[len(group) > 0, group[1:] != group[:-1]])
+        self.sizes = np.diff(np.append(self.starts, len(group)))
+        self.first = np.zeros(len(group), dtype=bool)
+        self.first[self.starts] = True
+
+    def spread(self, per_window: np.ndarray) -> np.ndarray:
+        return np.repeat(per_window, self.sizes)
+
+    def diff(self, x: np.ndarray) -> np.ndarray:
+        """x minus the previous point of its window (NaN on a window's first point)."""
+        step = np.empty_like(x)
+        step[1:] = x[1:] - x[:-1]
+        step[self.first] = np.nan
+        return step
+
+    def count(self, mask: np.ndarray) -> np.ndarray:
+        """Per row: how many rows of its window hold ``mask``."""
+        return self.spread(np.add.reduceat(mask.astype(np.int64), self.starts))
 
 
 def _window_stats(
-    points: pd.DataFrame, evaluation_month: pd.Period, min_points: int
+    points: pd.DataFrame, evaluation_month: pd.Period, min_points: int, windows: _Windows
 ) -> pd.DataFrame:
     """Per row of ``points``: CL, limits, tolerance and whether its window is assessed."""
-    keys = points["group"]
-    grouped = points.groupby(keys, sort=False)
-    latest_month = grouped["month"].transform("max")
-    count = grouped["x"].transform("count")
-    cl = grouped["x"].transform("mean")
-    moving_range = grouped["x"].diff().abs()
-    mean_mr = moving_range.groupby(keys, sort=False).transform("mean").fillna(0.0)
+    x = points["x"].to_numpy(dtype=float)
+    latest_month = windows.spread(points["month"].to_numpy()[windows.starts + windows.sizes - 1])
+    count = windows.spread(windows.sizes)
+    # the means pandas' groupby took: rows grouped in order and no empty cell (x) give a
+    # plain sum over the count; the moving ranges, empty on each first point, a
+    # compensated sum (pandas' own kernel, to keep every last bit)
+    cl = windows.spread(np.add.reduceat(x, windows.starts) / windows.sizes)
+    window = np.repeat(np.arange(len(windows.starts)), windows.sizes)
+    ranges = pd.Series(np.abs(windows.diff(x)))
+    mean_mr = windows.spread(ranges.groupby(window, sort=False).mean().to_numpy())
+    mean_mr = np.where(np.isnan(mean_mr), 0.0, mean_mr)  # one point: no moving range
     spread = SIGMA_FACTOR * mean_mr
-    scale = points["x"].abs().groupby(keys, sort=False).transform("max")
+    scale = windows.spread(np.maximum.reduceat(np.abs(x), windows.starts))
+    varies = mean_mr > 0
     return pd.DataFrame(
         {
             "assessed": (latest_month == evaluation_month.ordinal) & (count >= min_points),
             "points": count,
             "cl": cl,
-            "lcl": (cl - spread).where(mean_mr > 0),
-            "ucl": (cl + spread).where(mean_mr > 0),
+            "lcl": np.where(varies, cl - spread, np.nan),
+            "ucl": np.where(varies, cl + spread, np.nan),
             "eps": _REL_TOLERANCE * np.maximum(scale, 1.0),
         }
     )
 
 
-def _runs(points: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
+def _runs(points: pd.DataFrame, stats: pd.DataFrame, windows: _Windows) -> pd.DataFrame:
     """Per row: shift and trend flags of its window's latest 7 points (same on every row)."""
-    keys = points["group"]
-    recent = points["back"] < RUN_LENGTH
-    enough = stats["points"] >= RUN_LENGTH
-    above = recent & (points["x"] - stats["cl"] > stats["eps"])
-    below = recent & (stats["cl"] - points["x"] > stats["eps"])
-    step = points["x"].groupby(keys, sort=False).diff()
-    in_run = points["back"] < RUN_LENGTH - 1
-    rising = in_run & (step > 0)
-    falling = in_run & (step < 0)
-    return pd.DataFrame(
-        {
-            "shift_up": enough & _group_all(above, keys, RUN_LENGTH),
-            "shift_down": enough & _group_all(below, keys, RUN_LENGTH),
-            "trend_up": enough & _group_all(rising, keys, RUN_LENGTH - 1),
-            "trend_down": enough & _group_all(falling, keys, RUN_LENGTH - 1),
+    x, back = points["x"].to_numpy(dtype=float), points["back"].to_numpy()
+    cl, eps = stats["cl"].to_numpy(), stats["eps"].to_numpy()
+    recent = back < RUN_LENGTH
+    enough = stats["points"].to_numpy() >= RUN_LENGTH
+    step = windows.diff(x)
+    in_run = back < RUN_LENGTH - 1
+    with np.errstate(invalid="ignore"):
+        flags = {
+            "shift_up": (recent & (x - cl > eps), RUN_LENGTH),
+            "shift_down": (recent & (cl - x > eps), RUN_LENGTH),
+            "trend_up": (in_run & (step > 0), RUN_LENGTH - 1),
+            "trend_down": (in_run & (step < 0), RUN_LENGTH - 1),
         }
+    return pd.DataFrame(
+        {name: enough & (windows.count(mask) == size) for name, (mask, size) in flags.items()}
     )
 
 
@@ -154,8 +192,9 @@ def assess_signals(
     points = window_points(monthly, evaluation_month, window)
     if points.empty:
         return _empty(SIGNAL_COLUMNS), _empty(LIMIT_COLUMNS)
-    stats = _window_stats(points, evaluation_month, min_points)
-    latest = pd.concat([points, stats, _runs(points, stats)], axis=1)
+    windows = _Windows(points["group"].to_numpy())
+    stats = _window_stats(points, evaluation_month, min_points, windows)
+    latest = pd.concat([points, stats, _runs(points, stats, windows)], axis=1)
     latest = latest[(latest["back"] == 0) & latest["assessed"]].reset_index(drop=True)
     latest["period"] = evaluation_month.strftime("%Y-%m")
     latest = latest.astype({"partner_id": str, "kpi_id": str})
@@ -229,9 +268,25 @@ def signal_deviations(signals: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame
     concerns["objective_id"] = None
     concerns["kind"] = concerns["signal"]
     concerns["severity"] = "warning"
-    concerns["message"] = [_signal_message(row) for row in concerns.to_dict("records")]
+    shown = concerns[_MESSAGE_COLUMNS]  # records of only what a message shows
+    concerns["message"] = [_signal_message(row) for row in shown.to_dict("records")]
     ordered = concerns.sort_values(["partner_id", "kpi_id", "kind"])
     return ordered[DEVIATION_COLUMNS].reset_index(drop=True)
+
+
+_MESSAGE_COLUMNS = [
+    "_kpi",
+    "period",
+    "points",
+    "signal",
+    "direction",
+    "unit",
+    "decimals",
+    "value",
+    "cl",
+    "lcl",
+    "ucl",
+]
 
 
 def _kpi_name(name: object, kpi_id: str) -> str:
