@@ -2,84 +2,20 @@ from __future__ import annotations
 
 from datetime import date
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from transforms import schemas
+from tests.transforms.deviation_terms import Q3, TERMS, partners
 from transforms.deviations import (
-    KpiTerms,
     action_deviations,
     chronic_deviations,
     contract_deviations,
     rejected_row_deviations,
     stale_data_deviations,
 )
-from transforms.periods import nightly_run, parse_quarter, quarterly_run
+from transforms.periods import nightly_run
 
-KPIS = schemas.KpiCatalog.validate(
-    pd.DataFrame(
-        [
-            (
-                "service_level",
-                "Service level (80/20)",
-                "percent",
-                "higher_is_better",
-                "ratio",
-                100.0,
-                1,
-                30.0,
-            ),
-            ("aht", "Average handling time", "seconds", "lower_is_better", "ratio", 1.0, 0, None),
-            ("cpc", "Cost per contact", "currency", "lower_is_better", "ratio", 1.0, 2, None),
-        ],
-        columns=list(schemas.KpiCatalog.to_schema().columns),
-    )
-)
-
-
-def partners(end: str = "2027-12-31") -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "partner_id": "P1",
-                "name": "Outokia Customer Care",
-                "currency": "EUR",
-                "monthly_fee": 42000.0,
-                "contract_start": pd.Timestamp("2025-01-01"),
-                "contract_end": pd.Timestamp(end),
-                "credit_cap_pct": None,
-                "earnback_months": 0,
-                "chronic_breaches": None,
-                "chronic_window_months": None,
-            }
-        ]
-    )
-
-
-TERMS = KpiTerms(KPIS, partners())
-Q3 = quarterly_run(parse_quarter("2026-Q3", 1))
 NIGHTLY = nightly_run(date(2026, 11, 27))
-
-
-def card(*rows: dict[str, object]) -> pd.DataFrame:
-    base = {
-        "partner_id": "P1",
-        "kpi_id": "service_level",
-        "period": "2026-09",
-        "actual": np.nan,
-        "expected": 80.0,
-        "minimum": 75.0,
-        "status": "met",
-        "numerator": np.nan,
-        "denominator": np.nan,
-        "rows": 1,
-        "period_kind": "month",
-        "provisional": False,
-        "comparison": False,
-        "change": None,
-    }
-    return pd.DataFrame([{**base, **row} for row in rows])
 
 
 def test_chronic_deviation_at_each_month_where_the_rule_holds() -> None:
