@@ -37,25 +37,11 @@ class Batch:
     frame: pd.DataFrame  # the files' raw frames one after the other
     files: pd.Series  # each row's file (``str``), on the index of ``frame``
     decimal_comma: bool
-    file: str | None  # the file, when the batch is a single file
-
-    def label_rejected(self, rejected: pd.DataFrame) -> pd.DataFrame:
-        """Rejected rows built with an empty file name, each given its row's file."""
-        if self.file is None and not rejected.empty:
-            rejected["file"] = self.files.loc[rejected.index]
-        return rejected
-
-    @property
-    def file_name(self) -> str:
-        """The file name to build rejected rows with (empty for several files)."""
-        return "" if self.file is None else self.file
 
 
 def single(table: RawFrame) -> Batch:
     """One file as a batch of its own."""
-    return Batch(
-        table.frame, constant_text(table.file, table.frame.index), table.decimal_comma, table.file
-    )
+    return Batch(table.frame, constant_text(table.file, table.frame.index), table.decimal_comma)
 
 
 def batches(tables: Iterable[RawFrame], max_rows: int = BATCH_ROWS) -> Iterator[Batch]:
@@ -85,4 +71,4 @@ def _joined(tables: list[RawFrame]) -> Batch:
     frame = pd.concat([t.frame for t in tables], ignore_index=True)
     labels = np.array([t.file for t in tables], dtype=object)
     files = pd.Series(np.repeat(labels, [t.rows for t in tables]), index=frame.index, dtype="str")
-    return Batch(frame, files, tables[0].decimal_comma, None)
+    return Batch(frame, files, tables[0].decimal_comma)

@@ -204,8 +204,11 @@ class Faults:
     def ok(self) -> pd.Series:
         return self.column.isna()
 
-    def rejected(self, raw: pd.DataFrame, file: str) -> pd.DataFrame:
-        """One row per faulty row: file, line, column, value as written, reason."""
+    def rejected(self, raw: pd.DataFrame, file: str | pd.Series) -> pd.DataFrame:
+        """One row per faulty row: file, line, column, value as written, reason.
+
+        ``file`` is the rows' file, or each row's file (on the index of ``raw`` or wider).
+        """
         bad = ~self.ok
         columns = self.column[bad]
         values = pd.Series("", index=columns.index, dtype=object)
@@ -215,7 +218,7 @@ class Faults:
             values[rows] = raw_text(raw, str(name), mask)
         return pd.DataFrame(
             {
-                "file": file,
+                "file": file if isinstance(file, str) else file.loc[bad.index[bad]],
                 "line": raw.loc[bad, "line"].astype("Int64"),
                 "column": columns.where(columns.ne(""), None),
                 "value": values,

@@ -153,7 +153,7 @@ def _checked_rows(
     )
     if keys is not None:
         kept[ROW_KEY] = keys
-    rejected = batch.label_rejected(faults.rejected(raw, batch.file_name))
+    rejected = faults.rejected(raw, batch.files)
     return kept.reset_index(drop=True), rejected
 
 

@@ -60,8 +60,8 @@ class RowFaults:
     def ok(self) -> pd.Series:
         return pd.Series(~self._any, index=self._index)
 
-    def rejected(self, raw: pd.DataFrame, file: str) -> pd.DataFrame:
-        """One row per faulty row: file, line, column, value as written, reason."""
+    def rejected(self, raw: pd.DataFrame, file: str | pd.Series) -> pd.DataFrame:
+        """One row per faulty row: file (one for all, or per row), line, column, value, reason."""
         bad = raw.iloc[np.flatnonzero(self._any)]
         first = Faults(bad.index)
         for hit, column, reason in self._checks:

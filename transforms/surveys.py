@@ -120,5 +120,5 @@ def _checked_answers(
         },
         columns=OBSERVATION_COLUMNS,
     )
-    rejected = batch.label_rejected(faults.rejected(raw, batch.file_name))
+    rejected = faults.rejected(raw, batch.files)
     return kept.reset_index(drop=True), rejected
