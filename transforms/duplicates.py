@@ -57,12 +57,6 @@ def _days(dates: pd.Series) -> np.ndarray:
     return dates.to_numpy(dtype="datetime64[ns]").view(np.int64) // _NS_PER_DAY
 
 
-def resolve_duplicates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(Observations kept, Superseded): one row per partner, KPI, period_start and period_end."""
-    kept, superseded = duplicate_rule(rows)
-    return kept_rows(rows, kept), superseded
-
-
 def duplicate_rule(rows: pd.DataFrame) -> tuple[np.ndarray | None, pd.DataFrame]:
     """(positions in ``rows`` of the rows kept, in file order; Superseded).
 

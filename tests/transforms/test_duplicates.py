@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from transforms.duplicates import ROW_KEY, duplicate_rule, kept_rows, resolve_duplicates, row_keys
+from transforms.duplicates import ROW_KEY, duplicate_rule, kept_rows, row_keys
 from transforms.observations import OBSERVATION_COLUMNS
 
 PARTNERS = ["ALPHA", "BETA"]
@@ -64,8 +64,8 @@ def test_resolving_by_keys_gives_the_same_kept_and_superseded_rows() -> None:
             )
         }
     )
-    kept, superseded = resolve_duplicates(rows)
-    kept_by_key, superseded_by_key = resolve_duplicates(keyed)
+    (kept_at, superseded), (kept_at_by_key, superseded_by_key) = map(duplicate_rule, (rows, keyed))
+    kept, kept_by_key = kept_rows(rows, kept_at), kept_rows(keyed, kept_at_by_key)
     pd.testing.assert_frame_equal(kept_by_key, kept)
     pd.testing.assert_frame_equal(superseded_by_key, superseded)
     assert superseded["reason"].tolist() == ["different values", "same values"]
