@@ -18,7 +18,7 @@ Settled here where the spec is silent:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -116,19 +116,23 @@ class KpiTerms:
 
 def deviation_frame(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
     """DeviationsCsv rows from dicts holding partner_id, kpi_id, period, kind, message."""
-    rows = [
+    rows = list(records)
+    return deviation_columns(
         {
-            "partner_id": r.get("partner_id"),
-            "kpi_id": r.get("kpi_id"),
-            "objective_id": r.get("objective_id"),
-            "period": r["period"],
-            "kind": r["kind"],
-            "severity": SEVERITY[r["kind"]],
-            "message": r["message"],
+            "partner_id": [r.get("partner_id") for r in rows],
+            "kpi_id": [r.get("kpi_id") for r in rows],
+            "objective_id": [r.get("objective_id") for r in rows],
+            **{name: [r[name] for r in rows] for name in ("period", "kind", "message")},
         }
-        for r in records
-    ]
-    frame = pd.DataFrame(rows, columns=DEVIATION_COLUMNS, dtype=object)
+    )
+
+
+def deviation_columns(columns: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
+    """DeviationsCsv rows from columns partner_id, kpi_id, period, kind and message
+    (objective_id empty when not given); severity follows from kind, None for null."""
+    frame = pd.DataFrame(dict(columns), dtype=object)
+    frame["severity"] = frame["kind"].map(SEVERITY)
+    frame = frame.reindex(columns=DEVIATION_COLUMNS).astype(object)
     return frame.where(frame.notna(), None)
 
 

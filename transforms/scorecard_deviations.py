@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from transforms.deviations import PROVISIONAL, SEVERITY, KpiTerms, deviation_frame
+from transforms.deviations import PROVISIONAL, KpiTerms, deviation_columns, deviation_frame
 from transforms.periods import parse_month
 
 
@@ -46,19 +46,15 @@ def service_level_deviations(scorecard: pd.DataFrame, terms: KpiTerms) -> pd.Dat
         )
     ]
     kinds = {"breach": "sla_breach", "at_risk": "sla_at_risk"}
-    frame = pd.DataFrame(
+    return deviation_columns(
         {
             "partner_id": partner,
             "kpi_id": kpi,
-            "objective_id": None,
-            "period": judged["period"].to_numpy(dtype=object),
+            "period": judged["period"].tolist(),
             "kind": [kinds.get(s, "insufficient_volume") for s in status],
             "message": messages,
-        },
-        dtype=object,
+        }
     )
-    frame.insert(5, "severity", frame["kind"].map(SEVERITY).astype(object))
-    return frame.where(frame.notna(), None)
 
 
 def _level_message(row: tuple[Any, ...], name: str, lower: bool, terms: KpiTerms) -> str:
