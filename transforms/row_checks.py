@@ -103,11 +103,6 @@ def coded_text(frame: pd.DataFrame, name: str) -> CodedText:
     return CodedText(codes, distinct_text, frame.index)
 
 
-def column_text(frame: pd.DataFrame, name: str) -> pd.Series:
-    """:func:`transforms.cells.text`, parsed once per distinct cell."""
-    return _per_distinct(frame, name, lambda values: text(values, name))
-
-
 def constant_text(value: str | None, index: pd.Index) -> pd.Series:
     """``value`` (NaN for None) on every row of ``index``, as ``str``."""
     cells = pa.nulls(len(index), pa.string()) if value is None else pa.repeat(value, len(index))
@@ -187,9 +182,9 @@ class Combos:
                 faults.flag(pd.Series(hit[self.codes], index=self.index), column, reason)
 
 
-def pick(per_code: _Parsed, positions: np.ndarray) -> _Parsed:
-    """Numbers or Dates at ``positions`` (a RangeIndex)."""
-    index = pd.RangeIndex(len(positions))
+def pick(per_code: _Parsed, positions: np.ndarray, index: pd.Index | None = None) -> _Parsed:
+    """Numbers or Dates at ``positions``, on ``index`` (a RangeIndex when not given)."""
+    index = pd.RangeIndex(len(positions)) if index is None else index
     rows = {f.name: spread(getattr(per_code, f.name), positions, index) for f in fields(per_code)}
     return type(per_code)(**rows)
 
@@ -274,9 +269,7 @@ def _parsed_per_distinct(
     if name not in frame.columns or not _is_text(frame[name]):
         return parse(frame)
     codes, distinct = _distinct_cells(frame, name)
-    parsed = parse(distinct)
-    rows = {f.name: spread(getattr(parsed, f.name), codes, frame.index) for f in fields(parsed)}
-    return type(parsed)(**rows)
+    return pick(parse(distinct), codes, frame.index)
 
 
 def _coded(
