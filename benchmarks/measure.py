@@ -29,7 +29,12 @@ import psutil
 
 GIB = 1024**3
 MIB = 1024**2
-_INGEST_DONE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) INFO read \d+ files")
+_STAMP = r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) INFO "
+# the log line each stage ends with (flows/tasks.py), where one is known
+_STAGE_DONE = {
+    "check": re.compile(_STAMP + r"run fingerprint "),
+    "ingest": re.compile(_STAMP + r"read \d+ files"),
+}
 
 
 @dataclass
@@ -164,14 +169,23 @@ def _figures(name: str, measured: Measured, start: float, end: float) -> StageFi
 
 
 def _first_stage_start(measured: Measured, stages: list[tuple[str, float]]) -> float:
-    """When the run's first stage started: from the ingest log line, else from the end."""
-    if stages and stages[0][0] == "ingest":
-        for line in measured.log.splitlines():
-            found = _INGEST_DONE.match(line)
-            if found:
-                ended = datetime.strptime(found.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
-                return ended - stages[0][1]
+    """When the run's first stage started: from a stage's log line, else from the end."""
+    elapsed = 0.0
+    for name, seconds in stages:
+        elapsed += seconds
+        pattern = _STAGE_DONE.get(name)
+        ended = _logged_at(measured.log, pattern) if pattern else None
+        if ended is not None:
+            return ended - elapsed
     return measured.ended - sum(seconds for _, seconds in stages)
+
+
+def _logged_at(log: str, pattern: re.Pattern[str]) -> float | None:
+    for line in log.splitlines():
+        found = pattern.match(line)
+        if found:
+            return datetime.strptime(found.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
+    return None
 
 
 def child_env(project: Path, **extra: str) -> dict[str, str]:

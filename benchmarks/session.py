@@ -109,7 +109,9 @@ class Bench:
         measured = run_measured(argv, self.out / "logs" / f"{name}.log", child_env(self.code))
         run_dir = outputs / kind / period
         manifest = read_json(run_dir / "manifest.json")
-        figures = stage_figures(measured, manifest.get("timings", {}))
+        unchanged = _rerun_since(manifest, measured.started)
+        timings = manifest["rerun"]["timings"] if unchanged else manifest.get("timings", {})
+        figures = stage_figures(measured, timings)
         reports = manifest.get("reports", [])
         entry = {
             "returncode": measured.returncode,
@@ -118,11 +120,12 @@ class Bench:
             "peak_rss": measured.peak_rss,
             "stages": [asdict(f) for f in figures],
             "reports": len(reports),
-            "rendered": sum(1 for r in reports if not r.get("reused") and not r.get("error")),
-            "reused": sum(1 for r in reports if r.get("reused")),
+            "rendered": 0 if unchanged else sum(_rendered(r) for r in reports),
+            "reused": len(reports) if unchanged else sum(1 for r in reports if r.get("reused")),
             "failed": sum(1 for r in reports if r.get("error")),
             "run_dir": str(run_dir),
-            "published": _written_since(manifest, measured.started),
+            "published": unchanged or _written_since(manifest, measured.started),
+            "unchanged": unchanged,
         }
         self.runs[name] = entry | {"report_times": reports}
         title = (
@@ -204,6 +207,19 @@ def _written_since(manifest: dict[str, Any], started: float) -> bool:
     except (KeyError, TypeError, ValueError):
         return False
     return created >= int(started)
+
+
+def _rerun_since(manifest: dict[str, Any], started: float) -> bool:
+    """Whether this run found the published pack unchanged and kept it (manifest "rerun")."""
+    try:
+        at = datetime.fromisoformat(manifest["rerun"]["at"]).timestamp()
+    except (KeyError, TypeError, ValueError):
+        return False
+    return at >= int(started)
+
+
+def _rendered(report: dict[str, Any]) -> bool:
+    return not report.get("reused") and not report.get("error")
 
 
 def _tail(measured: Measured, lines: int = 15) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from prefect import flow
@@ -20,6 +21,7 @@ from flows.artifacts import publish_artifacts
 from flows.tasks import (
     RunOutcome,
     Stopwatch,
+    check_publication,
     compute_review,
     default_workers,
     deliver_reports,
@@ -29,6 +31,7 @@ from flows.tasks import (
     publish_index,
     publish_run,
     record_restatements,
+    record_unchanged,
     render_reports,
     write_tables,
 )
@@ -115,20 +118,15 @@ def _review(
     clock = Stopwatch()
     final = run_folder(outputs, run)
     with RunLock(OutputPaths(outputs).lock, f"{run.kind} {run.label}"):
-        staging = open_run_folder(final)
-        ingest_inputs(settings, staging)
-        clock.lap("ingest")
-        compute_review(settings, run, staging)
-        clock.lap("compute")
-        tables = write_tables(staging)
-        tables |= record_restatements(settings, staging, final)
-        clock.lap("tables")
-        reports = render_reports(
-            settings, staging, final, workers or default_workers(), dask_address
-        )
-        clock.lap("render")
-        publish_run(settings, run, staging, final, tables, reports, clock.timings)
-        clock.lap("publish")
+        published = check_publication(settings, run, final)
+        clock.lap("check")
+        if published.reports is not None:
+            reports = published.reports
+            record_unchanged(final, clock.timings)
+        else:
+            reports = _build(
+                settings, run, final, published.fingerprint, workers, dask_address, clock
+            )
         failures = {r["name"]: r["error"] for r in reports if r["error"]}
         deliveries, problems = deliver_reports(
             settings, run, final, outputs, failures, send, resend
@@ -144,3 +142,28 @@ def _review(
         what = [f"{name} failed to render" for name in failures] + problems
         return Failed(message="; ".join(what), data=outcome)
     return Completed(message=f"{run.kind} {run.label} published", data=outcome)
+
+
+def _build(
+    settings: Settings,
+    run: RunSpec,
+    final: Path,
+    fingerprint: str,
+    workers: int | None,
+    dask_address: str | None,
+    clock: Stopwatch,
+) -> list[dict[str, Any]]:
+    """Ingest, compute, write the tables and render into staging, then publish it whole."""
+    staging = open_run_folder(final)
+    ingest_inputs(settings, staging)
+    clock.lap("ingest")
+    compute_review(settings, run, staging)
+    clock.lap("compute")
+    tables = write_tables(staging)
+    tables |= record_restatements(settings, staging, final)
+    clock.lap("tables")
+    reports = render_reports(settings, staging, final, workers or default_workers(), dask_address)
+    clock.lap("render")
+    publish_run(settings, run, staging, final, tables, reports, clock.timings, fingerprint)
+    clock.lap("publish")
+    return reports

@@ -19,7 +19,13 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from partner_review.catalog import build_catalog
-from partner_review.manifest import build_manifest, read_manifest, write_manifest
+from partner_review.fingerprint import run_fingerprint, unchanged_reports
+from partner_review.manifest import (
+    build_manifest,
+    read_manifest,
+    record_unchanged_rerun,
+    write_manifest,
+)
 from partner_review.paths import OutputPaths
 from partner_review.render_jobs import (
     WORK_DIR,
@@ -76,6 +82,41 @@ def _load(path: Path) -> Any:
 def load_configuration(inputs: Path) -> Settings:
     """config.yaml and the partner files, validated (ConfigError lists every problem)."""
     return load_settings(inputs)
+
+
+@dataclass
+class Publication:
+    """The run's fingerprint, and the published reports when that run is whole and unchanged."""
+
+    fingerprint: str
+    reports: list[dict[str, Any]] | None = None
+
+
+@task(name="check-publication", cache_policy=NO_CACHE)
+def check_publication(settings: Settings, run: RunSpec, final: Path) -> Publication:
+    """Whether the published run was made from these inputs, configuration and code."""
+    for restored in recover_run_folders(final.parent):
+        log.warning("restored %s left aside by an interrupted run", restored)
+    fingerprint = run_fingerprint(settings, run)
+    manifest = read_manifest(final)
+    if manifest is None or not unchanged_reports(manifest, fingerprint, final):
+        why = "no published run to keep" if manifest is None else "changed since published"
+        log.info("run fingerprint %s: %s, building %s", fingerprint[:12], why, final.name)
+        return Publication(fingerprint)
+    log.info(
+        "run fingerprint %s: inputs, configuration and code unchanged since %s was "
+        "published (%s), keeping its reports",
+        fingerprint[:12],
+        final.name,
+        manifest.get("created"),
+    )
+    return Publication(fingerprint, list(manifest.get("reports", [])))
+
+
+@task(name="record-unchanged-rerun", cache_policy=NO_CACHE)
+def record_unchanged(final: Path, timings: dict[str, float]) -> None:
+    """The published manifest notes this rerun (its pack stays as it was)."""
+    record_unchanged_rerun(final, read_manifest(final) or {}, timings)
 
 
 @task(name="open-run-folder", cache_policy=NO_CACHE)
@@ -177,10 +218,11 @@ def publish_run(
     tables: dict[str, int],
     reports: list[dict[str, Any]],
     timings: dict[str, float],
+    fingerprint: str,
 ) -> Path:
     """Write the manifest, drop the work area and replace the run's folder whole."""
     source: SourceData = _load(staging / WORK_DIR / SOURCE_FILE)
-    manifest = build_manifest(run, settings, source.files, tables, reports, timings)
+    manifest = build_manifest(run, settings, source.files, tables, reports, timings, fingerprint)
     write_manifest(staging, manifest)
     _remove_tree(staging / WORK_DIR)
     publish_folder(staging, final)

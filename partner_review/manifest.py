@@ -93,6 +93,7 @@ def build_manifest(
     tables: dict[str, int],
     reports: list[dict[str, Any]],
     timings: dict[str, float],
+    fingerprint: str = "",
 ) -> dict[str, Any]:
     return {
         "run": {
@@ -106,6 +107,7 @@ def build_manifest(
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "inputs": input_entries(settings, files),
         "versions": versions(),
+        "fingerprint": fingerprint,
         "tables": tables,
         "reports": reports,
         "timings": {k: round(v, 3) for k, v in timings.items()},
@@ -116,6 +118,18 @@ def build_manifest(
 
 def write_manifest(run_dir: Path, manifest: dict[str, Any]) -> None:
     atomic_write_text(run_dir / MANIFEST_JSON, json.dumps(manifest, indent=2, default=str))
+
+
+def record_unchanged_rerun(
+    run_dir: Path, manifest: dict[str, Any], timings: dict[str, float]
+) -> None:
+    """Note in the manifest that a rerun found the pack unchanged (the latest such rerun)."""
+    manifest["rerun"] = {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "outcome": "unchanged",
+        "timings": {k: round(v, 3) for k, v in timings.items()},
+    }
+    write_manifest(run_dir, manifest)
 
 
 def read_manifest(run_dir: Path) -> dict[str, Any] | None:

@@ -67,13 +67,20 @@ def test_quarterly_flow_publishes_a_complete_run_folder(inputs_copy: Path, tmp_p
     assert emails and len(emails) == len([d for d in outcome.deliveries if d["status"] == "outbox"])
     assert "2026-Q3" in (outputs / "index.html").read_text()
 
+    published = {p.name: p.stat().st_mtime_ns for p in run_dir.iterdir()}
     rerun = _outcome(
         quarterly_review(
             quarter="2026-Q3", inputs=demo_inputs, outputs=outputs, workers=2, return_state=True
         )
     )
-    manifest = json.loads((run_dir / "manifest.json").read_text())
-    assert all(r["reused"] for r in manifest["reports"]), "unchanged inputs must not re-render"
+    kept = json.loads((run_dir / "manifest.json").read_text())
+    assert kept["rerun"]["outcome"] == "unchanged", "unchanged inputs keep the published pack"
+    assert kept["created"] == manifest["created"] and kept["reports"] == manifest["reports"]
+    assert "check" in kept["rerun"]["timings"] and "render" not in kept["rerun"]["timings"]
+    assert {n: t for n, t in published.items() if n != "manifest.json"} == {
+        p.name: p.stat().st_mtime_ns for p in run_dir.iterdir() if p.name != "manifest.json"
+    }, "no report or table is written again"
+    assert rerun.reports == len(manifest["reports"])
     assert sorted((outputs / "outbox").glob("*.eml")) == emails, "nothing is sent twice"
     assert {d["status"] for d in rerun.deliveries} <= {"duplicate", "unchanged"}
 
@@ -101,6 +108,15 @@ def test_nightly_flow_with_failing_smtp_publishes_and_ends_failed(
     assert manifest["status"] == "deliveries_failed"
     assert {d["status"] for d in manifest["deliveries"]} == {"failed"}
     assert "2026-11-16" in (outputs / "index.html").read_text()
+
+    again = nightly_review(
+        as_of="2026-11-16", inputs=demo_inputs, outputs=outputs, workers=1, return_state=True
+    )
+    kept = json.loads((run_dir / "manifest.json").read_text())
+    assert kept["rerun"]["outcome"] == "unchanged" and kept["created"] == manifest["created"]
+    assert again.is_failed(), "a kept pack's failed deliveries are tried again, not forgotten"
+    assert {d["status"] for d in kept["deliveries"]} == {"failed"}
+    assert len(kept["deliveries"]) == len(manifest["deliveries"])
 
 
 def _rerender_after_one_partner_changes(inputs: Path, outputs: Path) -> dict[str, bool]:
