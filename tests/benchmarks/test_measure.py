@@ -41,6 +41,24 @@ def test_stages_end_ingest_at_the_log_line_and_keep_the_runs_own_wall_times(
     assert figures[1].peak_rss >= 80 * MIB
 
 
+def test_a_run_that_starts_with_the_publication_check_is_placed_by_the_ingest_line(
+    tmp_path: Path,
+) -> None:
+    measured = run_measured([sys.executable, "-c", CHILD], tmp_path / "child.log", interval=0.05)
+    figures = stage_figures(measured, {"check": 0.1, "ingest": 0.2, "compute": 0.1})
+    assert [f.stage for f in figures] == ["startup", "check", "ingest", "compute", "shutdown"]
+    # the check and ingest end 0.3 s before the process does (its final sleep)
+    assert figures[-1].wall > 0.15, "placed by the log line, not by the end"
+
+
+def test_an_unchanged_rerun_is_placed_by_its_fingerprint_line(tmp_path: Path) -> None:
+    child = CHILD.replace("read 3 files: 10 rows kept", "run fingerprint 0a1b: unchanged")
+    measured = run_measured([sys.executable, "-c", child], tmp_path / "child.log", interval=0.05)
+    figures = stage_figures(measured, {"check": 0.05})
+    assert [f.stage for f in figures] == ["startup", "check", "shutdown"]
+    assert figures[-1].wall > 0.2, "placed by the log line, not by the end"
+
+
 def test_without_the_log_line_the_stages_end_with_the_process() -> None:
     measured = Measured(["x"], 0, 100.0, 10.0, 4.0, 0, [100.0, 110.0], [0, 0], [0.0, 4.0])
     figures = stage_figures(measured, {"ingest": 2.0, "render": 3.0})
