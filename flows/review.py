@@ -136,12 +136,21 @@ def _review(
         publish_artifacts(run, final)
         clock.lap("index")
     outcome = RunOutcome(
-        run.kind, run.label, str(final), len(reports), failures, deliveries, problems, clock.timings
+        run.kind,
+        run.label,
+        str(final),
+        len(reports),
+        failures,
+        deliveries,
+        problems,
+        clock.timings,
+        unchanged=published.reports is not None,
     )
     if outcome.failed:
         what = [f"{name} failed to render" for name in failures] + problems
         return Failed(message="; ".join(what), data=outcome)
-    return Completed(message=f"{run.kind} {run.label} published", data=outcome)
+    done = "unchanged, kept" if outcome.unchanged else "published"
+    return Completed(message=f"{run.kind} {run.label} {done}", data=outcome)
 
 
 def _build(

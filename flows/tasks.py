@@ -62,6 +62,7 @@ class RunOutcome:
     deliveries: list[dict[str, Any]] = field(default_factory=list)
     delivery_problems: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    unchanged: bool = False  # the published pack was kept: same inputs, configuration, code
 
     @property
     def failed(self) -> bool:

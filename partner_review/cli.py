@@ -210,7 +210,14 @@ def _report(state: Any) -> int:
     if not isinstance(outcome, RunOutcome):
         print(f"error: the run ended {state.type.value}: {state.message}", file=sys.stderr)
         return 1
-    print(f"{outcome.kind} {outcome.label}: {outcome.reports} reports in {outcome.run_dir}")
+    if outcome.unchanged:
+        print(
+            f"{outcome.kind} {outcome.label}: inputs, configuration and code unchanged since "
+            f"it was published; kept its {outcome.reports} reports in {outcome.run_dir} "
+            "(delete that folder to rebuild it)"
+        )
+    else:
+        print(f"{outcome.kind} {outcome.label}: {outcome.reports} reports in {outcome.run_dir}")
     print(f"deliveries: {_delivery_counts(outcome.deliveries)}")
     for name, error in outcome.render_failures.items():
         print(f"  report failed: {name}: {error}", file=sys.stderr)

@@ -11,10 +11,24 @@ Public API (small picklable arguments; safe to call in a worker process):
 
 from __future__ import annotations
 
-from partner_review.rendering.html import render_partner_html, render_portfolio_html
-from partner_review.rendering.i18n import report_file_name, report_languages
-from partner_review.rendering.index import render_index_html
-from partner_review.rendering.pdf import write_pdf
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from partner_review.rendering.html import render_partner_html, render_portfolio_html
+    from partner_review.rendering.i18n import report_file_name, report_languages
+    from partner_review.rendering.index import render_index_html
+    from partner_review.rendering.pdf import write_pdf
+
+# imported on first use: the index alone needs neither the charts nor WeasyPrint
+_HOMES = {
+    "render_partner_html": "html",
+    "render_portfolio_html": "html",
+    "report_file_name": "i18n",
+    "report_languages": "i18n",
+    "render_index_html": "index",
+    "write_pdf": "pdf",
+}
 
 __all__ = [
     "render_index_html",
@@ -24,3 +38,9 @@ __all__ = [
     "report_languages",
     "write_pdf",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_HOMES[name]}"), name)

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from partner_review.manifest import read_manifest
 from partner_review.paths import PORTFOLIO
-from partner_review.rendering.html import render_template
+from partner_review.rendering.templates import render_template
 
 _QUARTER = re.compile(r"^(?:FY)?(\d{4})-Q([1-4])$")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")

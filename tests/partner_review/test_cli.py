@@ -65,24 +65,18 @@ def test_bad_arguments_exit_2_with_the_fix(demo_inputs: Path, tmp_path: Path) ->
 
 def test_nightly_run_from_the_command_line(demo_inputs: Path, tmp_path: Path) -> None:
     outputs = tmp_path / "outputs"
-    result = _cli(
-        "run",
-        "nightly",
-        "--as-of",
-        "2026-11-16",
-        "--no-email",
-        "--inputs",
-        str(demo_inputs),
-        "--outputs",
-        str(outputs),
-        "--workers",
-        "2",
-    )
+    args = ("run", "nightly", "--as-of", "2026-11-16", "--no-email")
+    args += ("--inputs", str(demo_inputs), "--outputs", str(outputs), "--workers", "2")
+    result = _cli(*args)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "nightly 2026-11-16" in result.stdout
     assert (outputs / "nightly" / "2026-11-16" / "portfolio.pdf").is_file()
     assert not list(outputs.glob("outbox/*.eml")), "--no-email sends nothing"
+
+    again = _cli(*args)
+    assert again.returncode == 0, again.stderr
+    assert "unchanged since it was published; kept its 8 reports" in again.stdout
 
 
 def test_init_writes_a_starter_that_validates(tmp_path: Path) -> None:
