@@ -30,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 
 from transforms.cells import Dates, Faults, Numbers, optional_text, parse_dates, parse_numbers, text
+from transforms.plain_numbers import plain_numbers
 
 _Parsed = TypeVar("_Parsed", Numbers, Dates)
 _DENSE_KEYS = 1 << 22  # combinations numbered through a table of this many flags at most
@@ -117,7 +118,11 @@ def column_optional_text(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def column_numbers(frame: pd.DataFrame, name: str, decimal_comma: bool) -> Numbers:
-    """:func:`transforms.cells.parse_numbers`, parsed once per distinct cell."""
+    """:func:`transforms.cells.parse_numbers`: in one pass when every cell is plain
+    (:func:`transforms.plain_numbers.plain_numbers`), else parsed once per distinct cell."""
+    plain = plain_numbers(frame[name], decimal_comma) if name in frame.columns else None
+    if plain is not None:
+        return plain
     return _parsed_per_distinct(
         frame, name, lambda values: parse_numbers(values, name, decimal_comma)
     )
