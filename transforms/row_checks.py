@@ -63,7 +63,9 @@ class RowFaults:
 
     def rejected(self, raw: pd.DataFrame, file: str | pd.Series) -> pd.DataFrame:
         """One row per faulty row: file (one for all, or per row), line, column, value, reason."""
-        bad = raw.iloc[np.flatnonzero(self._any)]
+        at_fault = np.flatnonzero(self._any)
+        # no row at fault (the usual case): a slice, not a take of every column's cells
+        bad = raw.iloc[at_fault] if len(at_fault) else raw.iloc[:0]
         first = Faults(bad.index)
         for hit, column, reason in self._checks:
             first.flag(pd.Series(hit[self._any], index=bad.index), column, reason)
