@@ -155,3 +155,16 @@ def test_typed_and_empty_columns_are_left_to_the_exact_parser() -> None:
     assert plain_numbers(pd.Series([1.5, np.nan]), decimal_comma=False) is None
     nothing = plain_numbers(pd.Series([], dtype="str"), decimal_comma=False)
     assert nothing is not None and nothing.values.empty
+
+
+def test_sliced_and_chunked_columns_are_read_by_their_own_cells_only() -> None:
+    written = pd.Series(["x", " 1", "12", "4.5", "", "-7", "y"], dtype="str")
+    sliced = written.iloc[2:6]  # arrow slices: the cells around them are not this column's
+    fast = plain_numbers(sliced, decimal_comma=False)
+    assert fast is not None
+    assert fast.values.tolist()[:2] == [12.0, 4.5] and fast.empty.tolist() == [0, 0, 1, 0]
+    _assert_same(fast, parse_numbers(pd.DataFrame({"c": sliced}), "c", False))
+    chunked = pd.concat([sliced, pd.Series(["3", "0.25"], dtype="str")], ignore_index=True)
+    assert plain_numbers(chunked, decimal_comma=False) is not None
+    with_other = pd.concat([sliced, pd.Series(["3", "1e3"], dtype="str")], ignore_index=True)
+    assert plain_numbers(with_other, decimal_comma=False) is None  # the exponent in chunk 2
