@@ -30,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 
 from transforms.cells import Dates, Faults, Numbers, optional_text, parse_dates, parse_numbers, text
+from transforms.plain_numbers import plain_numbers
 
 _Parsed = TypeVar("_Parsed", Numbers, Dates)
 _DENSE_KEYS = 1 << 22  # combinations numbered through a table of this many flags at most
@@ -62,7 +63,9 @@ class RowFaults:
 
     def rejected(self, raw: pd.DataFrame, file: str | pd.Series) -> pd.DataFrame:
         """One row per faulty row: file (one for all, or per row), line, column, value, reason."""
-        bad = raw.iloc[np.flatnonzero(self._any)]
+        at_fault = np.flatnonzero(self._any)
+        # no row at fault (the usual case): a slice, not a take of every column's cells
+        bad = raw.iloc[at_fault] if len(at_fault) else raw.iloc[:0]
         first = Faults(bad.index)
         for hit, column, reason in self._checks:
             first.flag(pd.Series(hit[self._any], index=bad.index), column, reason)
@@ -117,7 +120,11 @@ def column_optional_text(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def column_numbers(frame: pd.DataFrame, name: str, decimal_comma: bool) -> Numbers:
-    """:func:`transforms.cells.parse_numbers`, parsed once per distinct cell."""
+    """:func:`transforms.cells.parse_numbers`: in one pass when every cell is plain
+    (:func:`transforms.plain_numbers.plain_numbers`), else parsed once per distinct cell."""
+    plain = plain_numbers(frame[name], decimal_comma) if name in frame.columns else None
+    if plain is not None:
+        return plain
     return _parsed_per_distinct(
         frame, name, lambda values: parse_numbers(values, name, decimal_comma)
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from transforms.duplicates import ROW_KEY, duplicate_rule, kept_rows, row_keys
 from transforms.observations import OBSERVATION_COLUMNS
@@ -89,3 +91,54 @@ def test_rows_in_file_order_without_duplicates_are_kept_as_they_are() -> None:
     kept_at, superseded = duplicate_rule(rows)
     assert kept_at is None and superseded.empty
     pd.testing.assert_frame_equal(kept_rows(rows, kept_at), rows)
+
+
+@st.composite
+def _drawn_rows(draw: st.DrawFn) -> pd.DataFrame:
+    """Rows of up to three files in any order, many sharing a key, some with equal values."""
+    size = draw(st.integers(1, 40))
+    column = lambda values: draw(st.lists(st.sampled_from(values), min_size=size, max_size=size))  # noqa: E731
+    starts = pd.to_datetime(column(["2026-03-01", "2026-03-02", "1969-12-31"]))
+    frame = pd.DataFrame(
+        {
+            "partner_id": column(PARTNERS),
+            "kpi_id": column(KPIS),
+            "period_start": starts,
+            "period_end": starts + pd.to_timedelta(column([0, 0, 1]), unit="D"),
+            "value": column([1.0, 2.0, np.nan]),
+            "file": column(["a.csv", "b.csv", "c/a.csv"]),
+            "line": draw(st.permutations(range(2, size + 2))),
+        }
+    )
+    for name in OBSERVATION_COLUMNS:
+        if name not in frame.columns:
+            frame[name] = np.nan
+    return frame[OBSERVATION_COLUMNS]
+
+
+@settings(max_examples=100, deadline=None)
+@given(_drawn_rows(), st.sampled_from([object, "str", "category"]))
+def test_the_rule_by_key_keeps_and_supersedes_the_rows_the_four_columns_do(
+    rows: pd.DataFrame, text: object
+) -> None:
+    rows = rows.astype({"partner_id": text, "kpi_id": text})  # key columns of each text dtype
+    keyed = rows.assign(
+        **{
+            ROW_KEY: row_keys(
+                rows["partner_id"].astype(object).map(PARTNERS.index).to_numpy(),
+                rows["kpi_id"].astype(object).map(KPIS.index).to_numpy(),
+                len(KPIS),
+                rows["period_start"],
+                rows["period_end"],
+            )
+        }
+    )
+    (kept_at, superseded), (kept_at_by_key, superseded_by_key) = map(duplicate_rule, (rows, keyed))
+    assert (kept_at is None) == (kept_at_by_key is None)
+    pd.testing.assert_frame_equal(kept_rows(keyed, kept_at_by_key), kept_rows(rows, kept_at))
+    pd.testing.assert_frame_equal(superseded_by_key, superseded)
+    ordered = rows.sort_values(["file", "line"], kind="stable")  # the rule as SPEC §3 says it
+    key = ["partner_id", "kpi_id", "period_start", "period_end"]
+    winners = ordered[~ordered.duplicated(key, keep="last")].reset_index(drop=True)
+    pd.testing.assert_frame_equal(kept_rows(keyed, kept_at_by_key), winners)
+    assert len(superseded) == len(rows) - len(winners)

@@ -6,7 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from transforms.cells import Faults, optional_text, parse_dates, parse_numbers, text
+from transforms.cells import (
+    REJECTED_COLUMNS,
+    Faults,
+    optional_text,
+    parse_dates,
+    parse_numbers,
+    text,
+)
 from transforms.row_checks import (
     RowFaults,
     _number_keys,
@@ -94,6 +101,21 @@ def test_row_faults_keep_the_first_fault_of_each_row_like_faults() -> None:
         theirs.flag(mask, column, reason)
     assert ours.ok.tolist() == theirs.ok.tolist() == [True, False, False, False]
     pd.testing.assert_frame_equal(ours.rejected(frame, "f.csv"), theirs.rejected(frame, "f.csv"))
+
+
+@pytest.mark.parametrize("index", [pd.RangeIndex(4), pd.Index([7, 3, 11, 5])])
+def test_row_faults_with_no_row_at_fault_reject_nothing_as_faults_do(index: pd.Index) -> None:
+    frame = pd.DataFrame(
+        {"a": pd.Series(["x", "y", "z", "w"], dtype="str"), "line": [2, 3, 5, 6]}, index=index
+    )
+    ours, theirs = RowFaults(frame.index), Faults(frame.index)
+    for faults in (ours, theirs):
+        faults.flag(pd.Series(False, index=index), "a", "never")
+    files = pd.Series(["f.csv", "f.csv", "g.csv", "g.csv"], index=index, dtype="str")
+    for file in ("f.csv", files):
+        rejected = ours.rejected(frame, file)
+        assert rejected.empty and rejected.columns.tolist() == REJECTED_COLUMNS
+        pd.testing.assert_frame_equal(rejected, theirs.rejected(frame, file))
 
 
 @pytest.mark.parametrize("size", [16, 2**41])  # numbered densely, and by hashing
