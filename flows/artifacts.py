@@ -14,14 +14,15 @@ UI shows what was published. Keys are stable across runs (the UI versions them):
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from prefect import task
+from prefect import get_client, task
 from prefect.artifacts import (
-    create_link_artifact,
+    acreate_link_artifact,
     create_markdown_artifact,
     create_table_artifact,
 )
@@ -104,14 +105,25 @@ def publish_artifacts(run: RunSpec, final: Path) -> dict[str, Any]:
         description=f"Top deviations, {run.kind} {run.label}",
     )
     pdfs = sorted(final.glob("*.pdf"))
-    for pdf in pdfs:
-        create_link_artifact(
-            pdf.resolve().as_uri(),
-            link_text=pdf.name,
-            key=report_key(pdf),
-            description=f"{pdf.name}, {run.kind} {run.label}",
-        )
+    asyncio.run(_create_links(pdfs, f"{run.kind} {run.label}"))
     return {"period": period, "links": len(pdfs)}
+
+
+async def _create_links(pdfs: list[Path], run_name: str) -> None:
+    """One link artifact per PDF, sent together over one client (a hundred PDFs: one wait)."""
+    async with get_client() as client:
+        await asyncio.gather(
+            *(
+                acreate_link_artifact(
+                    pdf.resolve().as_uri(),
+                    link_text=pdf.name,
+                    key=report_key(pdf),
+                    description=f"{pdf.name}, {run_name}",
+                    client=client,
+                )
+                for pdf in pdfs
+            )
+        )
 
 
 def _read(path: Path) -> pd.DataFrame:

@@ -166,36 +166,40 @@ def _run(
     dask_address: str | None,
 ) -> int:
     """Check everything that would make the run write nothing, then run the flow."""
+    from partner_review.api_server import startup_timeout, temporary_api_server
     from partner_review.lock import RunLock
     from partner_review.paths import OutputPaths
     from partner_review.settings import load_settings
 
     if not inputs.is_dir():
         raise UsageError(f"--inputs {inputs}: no such folder")
-    settings = load_settings(inputs)
-    from flows.review import nightly_review, plan_nightly, plan_quarterly, quarterly_review
+    with temporary_api_server() as server:
+        settings = load_settings(inputs)
+        from flows.review import nightly_review, plan_nightly, plan_quarterly, quarterly_review
 
-    if kind == "nightly":
-        run = plan_nightly(settings, params["as_of"])
-        flow: Any = nightly_review
-    else:
-        run = plan_quarterly(settings, params["quarter"])
-        flow = quarterly_review
-    # held from before Prefect starts to the end (the flow's own lock is re-entrant), so a
-    # second run fails at once, whenever it starts
-    with RunLock(OutputPaths(outputs).lock, f"{run.kind} {run.label}"):
-        _configure_progress()
-        state = flow(
-            **params,
-            inputs=inputs,
-            outputs=outputs,
-            send=send,
-            resend=resend,
-            workers=workers,
-            dask_address=dask_address,
-            return_state=True,
-        )
-    return _report(state)
+        if kind == "nightly":
+            run = plan_nightly(settings, params["as_of"])
+            flow: Any = nightly_review
+        else:
+            run = plan_quarterly(settings, params["quarter"])
+            flow = quarterly_review
+        # held from before Prefect starts to the end (the flow's own lock is re-entrant), so a
+        # second run fails at once, whenever it starts
+        with RunLock(OutputPaths(outputs).lock, f"{run.kind} {run.label}"):
+            _configure_progress()
+            if server is not None:
+                server.wait_until_ready(startup_timeout())
+            state = flow(
+                **params,
+                inputs=inputs,
+                outputs=outputs,
+                send=send,
+                resend=resend,
+                workers=workers,
+                dask_address=dask_address,
+                return_state=True,
+            )
+        return _report(state)
 
 
 def _report(state: Any) -> int:
