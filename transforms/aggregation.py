@@ -22,39 +22,46 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from transforms.codes import decode, factorize_sorted
+from transforms.codes import decode, encode, factorize_sorted
 
 RATIO_LIKE = ("ratio", "nps", "top2box")
 KEYS = ["partner_id", "kpi_id", "period"]
 VALUE_COLUMNS = [*KEYS, "actual", "numerator", "denominator", "rows"]
 MONTHLY_COLUMNS = [*VALUE_COLUMNS, "insufficient_volume"]
 SUMMED = ("numerator", "denominator", "value")
+KINDS = (*RATIO_LIKE, "sum", "mean", "min", "max", "last")  # the ratio-like ones first
+LAST = KINDS.index("last")
 
 
-def monthly_values(observations: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame:
+def monthly_values(
+    observations: pd.DataFrame, kpis: pd.DataFrame, coded: bool = False
+) -> pd.DataFrame:
     """One row per partner, KPI and calendar month with at least one row (period ``YYYY-MM``).
 
     Columns: partner_id, kpi_id, period, actual, numerator, denominator, rows and
     insufficient_volume (a ratio, nps or top2box KPI with min_denominator set and
-    Σdenominator below it).
+    Σdenominator below it). ``coded``: partner_id, kpi_id and period as ``category``
+    columns whose categories are the sorted labels (for the engine's later steps),
+    otherwise as text.
     """
     if observations.empty:
         return flag_insufficient_volume(_empty_values(), kpis)
     month, months = factorize_sorted(observations["month"])
     positions = np.arange(len(observations))
-    return _aggregate(observations, kpis, positions, month, months)
+    return _aggregate(observations, kpis, positions, month, months, coded=coded)
 
 
 def period_values(
     observations: pd.DataFrame,
     kpis: pd.DataFrame,
     periods: Mapping[str, Sequence[str]],
+    coded: bool = False,
 ) -> pd.DataFrame:
     """One row per partner, KPI and named period with at least one row.
 
     ``periods`` maps a period label (``2026-07``, ``2026-Q3``) to the ``YYYY-MM`` labels
     of its months; each period is computed from the rows of its months.
-    Columns as :func:`monthly_values`.
+    Columns (and ``coded``) as :func:`monthly_values`.
     """
     if observations.empty or not periods:
         return flag_insufficient_volume(_empty_values(), kpis)
@@ -67,9 +74,11 @@ def period_values(
         chosen.append(rows)
         label.append(np.full(len(rows), code, dtype=np.int64))
     positions, label_codes = np.concatenate(chosen), np.concatenate(label)
-    values = _aggregate(observations, kpis, positions, label_codes, labels, apart=True)
-    rank = pd.Series(range(len(periods)), index=list(periods)).reindex(values["period"])
-    order = np.argsort(rank.to_numpy(), kind="stable")  # periods in the order given
+    values = _aggregate(
+        observations, kpis, positions, label_codes, labels, apart=True, coded=coded
+    )
+    rank = encode(values["period"], pd.Index(list(periods), dtype=object).astype(str))
+    order = np.argsort(rank, kind="stable")  # periods in the order given
     return values.take(order).reset_index(drop=True)
 
 
@@ -104,12 +113,14 @@ def _aggregate(
     label: np.ndarray,
     labels: pd.Index,
     apart: bool = False,
+    coded: bool = False,
 ) -> pd.DataFrame:
     """MONTHLY_COLUMNS per partner, KPI and label of the rows at ``positions`` (in order).
 
     ``label`` is each chosen row's code in the sorted ``labels``; rows of KPIs missing from
     the catalog are left out. Sorted by partner, KPI and label. ``apart``: each label's
-    rows were once aggregated on their own (see :func:`_plain_sums`).
+    rows were once aggregated on their own (see :func:`_plain_sums`); ``coded``: keys as
+    ``category`` columns (see :func:`monthly_values`).
     """
     partner, partners = factorize_sorted(rows["partner_id"])
     terms = kpis.drop_duplicates("kpi_id")
@@ -136,23 +147,30 @@ def _aggregate(
     sorted_numbers = {name: column[order] for name, column in numbers.items()}
     subset = keys % n_labels if apart else np.zeros(len(keys), dtype=np.int64)
     stats = _group_stats(sorted_numbers, starts, {k: v[subset] for k, v in plain.items()})
-    stats["last"] = _last_values(rows, positions, aggregation[kpi] == "last", group, keys)
+    kind = np.append(pd.Index(KINDS).get_indexer(aggregation), -1)  # per KPI code, -1 unknown
+    stats["last"] = _last_values(rows, positions, (kind == LAST)[kpi], group, keys)
     kpi_code = (keys // n_labels) % n_kpis
+    label_of = _categories if coded else decode
     out = pd.DataFrame(
         {
-            "partner_id": decode(keys // (n_labels * n_kpis), partners),
-            "kpi_id": decode(kpi_code, terms.index.astype(str)),
-            "period": decode(keys % n_labels, labels),
+            "partner_id": label_of(keys // (n_labels * n_kpis), partners),
+            "kpi_id": label_of(kpi_code, terms.index.astype(str)),
+            "period": label_of(keys % n_labels, labels),
         }
     )
-    kinds = pd.Series(aggregation[kpi_code])
+    kinds = kind[kpi_code]
     scale = terms["scale"].to_numpy(dtype=float)[kpi_code]
     minimum = terms["min_denominator"].to_numpy(dtype=float)[kpi_code]
     out = pd.concat([out, _pick_actual(stats, kinds, scale)], axis=1)
     with np.errstate(invalid="ignore"):
         below = out["denominator"].to_numpy() < minimum
-    out["insufficient_volume"] = kinds.isin(RATIO_LIKE).to_numpy() & ~np.isnan(minimum) & below
+    ratio_like = (kinds >= 0) & (kinds < len(RATIO_LIKE))
+    out["insufficient_volume"] = ratio_like & ~np.isnan(minimum) & below
     return out
+
+
+def _categories(codes: np.ndarray, labels: pd.Index) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=labels.astype(str))
 
 
 def _plain_sums(
@@ -283,19 +301,15 @@ def _last_values(
     return out
 
 
-def _pick_actual(stats: pd.DataFrame, aggregation: pd.Series, scale: np.ndarray) -> pd.DataFrame:
-    ratio_like = aggregation.isin(RATIO_LIKE).to_numpy()
+def _pick_actual(stats: pd.DataFrame, kind: np.ndarray, scale: np.ndarray) -> pd.DataFrame:
+    """actual, numerator, denominator and rows per group; ``kind``: each group's aggregation
+    as its position in KINDS (-1: unknown)."""
+    ratio_like = (kind >= 0) & (kind < len(RATIO_LIKE))
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = stats["numerator"].to_numpy() * scale / stats["denominator"].to_numpy()
     actual = np.select(
-        [
-            ratio_like,
-            aggregation.eq("sum").to_numpy(),
-            aggregation.eq("mean").to_numpy(),
-            aggregation.eq("min").to_numpy(),
-            aggregation.eq("max").to_numpy(),
-            aggregation.eq("last").to_numpy(),
-        ],
+        [ratio_like, *(kind == KINDS.index(name) for name in ("sum", "mean", "min", "max"))]
+        + [kind == LAST],
         [ratio, stats["total"], stats["mean"], stats["low"], stats["high"], stats["last"]],
         default=np.nan,
     )

@@ -11,6 +11,7 @@ can be compared code for code.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
 import numpy as np
@@ -24,13 +25,33 @@ def factorize_sorted(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes = column.cat.codes.to_numpy().astype(np.int64)
         present = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)) > 0
-        vocabulary = _text_index(column.cat.categories[present])
+        vocabulary = _text_index(column.cat.categories[present]).sort_values()
         return encode(column, vocabulary), vocabulary
     codes, uniques = pd.factorize(column, sort=True)
     vocabulary = _text_index(uniques)
     if not vocabulary.is_monotonic_increasing:  # a dtype whose order is not text order
         return encode(column, vocabulary.sort_values()), vocabulary.sort_values()
     return codes.astype(np.int64), vocabulary
+
+
+def categorized(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``frame`` with each of ``columns`` as a ``category`` column whose categories are its
+    vocabulary (so every later factorization reads the codes instead of the text)."""
+    coded = {}
+    for name in columns:
+        codes, labels = factorize_sorted(frame[name])
+        coded[name] = pd.Categorical.from_codes(codes, categories=labels)
+    return frame.assign(**coded)
+
+
+def decoded(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each ``category`` column back as text (``str``)."""
+    text = {}
+    for name, column in frame.items():
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            labels = _text_index(column.cat.categories)
+            text[name] = pd.Series(decode(column.cat.codes.to_numpy(), labels), index=frame.index)
+    return frame.assign(**text) if text else frame
 
 
 def vocabulary(*columns: pd.Series | pd.Index) -> pd.Index:

@@ -95,9 +95,13 @@ def window_points(monthly: pd.DataFrame, evaluation_month: pd.Period, window: in
 
 def _factorize_rows(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, pd.Index]:
     """Codes of ``column`` at ``rows`` numbered by first appearance there, and the labels."""
-    codes, labels = pd.factorize(column)
+    if isinstance(column.dtype, pd.CategoricalDtype):  # the codes, not the text
+        codes, labels = column.cat.codes.to_numpy(), pd.Index(column.cat.categories)
+    else:
+        codes, uniques = pd.factorize(column)
+        labels = pd.Index(uniques)
     chosen, used = pd.factorize(codes[rows])
-    return chosen.astype(np.int64), pd.Index(labels).take(used)
+    return chosen.astype(np.int64), labels.take(used)
 
 
 class _Windows:
