@@ -105,7 +105,9 @@ _MONTHS = 1 << 32  # more month ordinals than any date pandas can hold
 def _met_months(monthly: pd.DataFrame, partners: pd.Index, kpis: pd.Index) -> np.ndarray:
     """(partner × len(kpis) + KPI) × _MONTHS + month ordinal of each ``met`` row whose
     partner and KPI are in ``partners`` and ``kpis``."""
-    met = monthly[monthly["status"].eq("met").to_numpy(dtype=bool)]
+    met = monthly.loc[
+        monthly["status"].eq("met").to_numpy(dtype=bool), ["partner_id", "kpi_id", "period"]
+    ]
     partner, kpi = encode(met["partner_id"], partners), encode(met["kpi_id"], kpis)
     mine = (partner >= 0) & (kpi >= 0)
     pair = partner[mine] * len(kpis) + kpi[mine]

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from transforms.codes import month_ordinals
+from transforms.deviations import records
 from transforms.schemas import ObjectivesCsv
 
 CSV_COLUMNS = list(ObjectivesCsv.to_schema().columns)
@@ -281,6 +282,25 @@ def _objective_message(row: Mapping[Any, Any]) -> str:
     return head + tail + (", short of the target" if row["forecast_misses"] else "")
 
 
+_SHOWN = [  # what a message shows
+    "objective_id",
+    "title",
+    "_kpi",
+    "unit",
+    "decimals",
+    "current",
+    "period",
+    "progress_pct",
+    "target",
+    "deadline",
+    "status",
+    "behind",
+    "expected_pct",
+    "forecast",
+    "forecast_misses",
+]
+
+
 def objective_deviations(assessed: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame:
     """DeviationsCsv rows for objectives missed (critical), off track (critical) or at risk
     (warning) at E; kpi_id is the objective's KPI, period is E."""
@@ -295,6 +315,6 @@ def objective_deviations(assessed: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataF
     flagged["_kpi"] = [_kpi_phrase(n, k) for n, k in zip(names, flagged["kpi_id"], strict=True)]
     flagged["kind"] = "objective_" + flagged["status"]
     flagged["severity"] = flagged["kind"].map(_SEVERITY)
-    flagged["message"] = [_objective_message(row) for row in flagged.to_dict("records")]
+    flagged["message"] = [_objective_message(row) for row in records(flagged, _SHOWN)]
     ordered = flagged.sort_values(["partner_id", "kpi_id", "objective_id"])
     return ordered[columns].reset_index(drop=True)

@@ -139,7 +139,9 @@ def _model_months(statuses: pd.DataFrame, observations: pd.DataFrame, run: RunSp
         first = min(first, _first_data_month(observations))
     period, periods = factorize_sorted(statuses["period"])
     kept = statuses[np.append(periods >= str(first), False)[period]]
-    kept = kept.assign(status=pd.Series(kept["status"].to_numpy(dtype=object), kept.index, object))
+    status = kept["status"].cat  # category codes → the status texts as object strings
+    labels = np.append(status.categories.to_numpy(dtype=object), None)
+    kept = kept.assign(status=pd.Series(labels[status.codes.to_numpy()], kept.index, object))
     return decoded(kept).reset_index(drop=True)
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from transforms.codes import month_ordinals
+from transforms.deviations import records
 from transforms.objectives import format_value
 
 RUN_LENGTH = 7
@@ -75,7 +76,7 @@ def window_points(monthly: pd.DataFrame, evaluation_month: pd.Period, window: in
     partner_codes, partners = _factorize_rows(monthly["partner_id"], kept)
     kpi_codes, kpi_ids = _factorize_rows(monthly["kpi_id"], kept)
     group = partner_codes * max(len(kpi_ids), 1) + kpi_codes
-    order = np.lexsort((month[kept], group))
+    order = _order(group, month[kept])
     group, kept = group[order], kept[order]
     windows = _Windows(group)
     back = windows.spread(windows.starts + windows.sizes - 1) - np.arange(len(group))
@@ -91,6 +92,14 @@ def window_points(monthly: pd.DataFrame, evaluation_month: pd.Period, window: in
             "back": back[recent],
         }
     )
+
+
+def _order(group: np.ndarray, month: np.ndarray) -> np.ndarray:
+    """The stable order by group, then month (no sorting when the rows already are)."""
+    step, later = np.diff(group), np.diff(month)
+    if np.all((step > 0) | ((step == 0) & (later >= 0))):
+        return np.arange(len(group))
+    return np.lexsort((month, group))
 
 
 def _factorize_rows(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, pd.Index]:
@@ -198,8 +207,10 @@ def assess_signals(
         return _empty(SIGNAL_COLUMNS), _empty(LIMIT_COLUMNS)
     windows = _Windows(points["group"].to_numpy())
     stats = _window_stats(points, evaluation_month, min_points, windows)
-    latest = pd.concat([points, stats, _runs(points, stats, windows)], axis=1)
-    latest = latest[(latest["back"] == 0) & latest["assessed"]].reset_index(drop=True)
+    runs = _runs(points, stats, windows)
+    at = np.flatnonzero((points["back"].to_numpy() == 0) & stats["assessed"].to_numpy())
+    parts = (points, stats, runs)
+    latest = pd.concat([part.take(at).reset_index(drop=True) for part in parts], axis=1)
     latest["period"] = evaluation_month.strftime("%Y-%m")
     latest = latest.astype({"partner_id": str, "kpi_id": str})
     limits = latest[LIMIT_COLUMNS].astype({"points": int})
@@ -272,8 +283,8 @@ def signal_deviations(signals: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame
     concerns["objective_id"] = None
     concerns["kind"] = concerns["signal"]
     concerns["severity"] = "warning"
-    shown = concerns[_MESSAGE_COLUMNS]  # records of only what a message shows
-    concerns["message"] = [_signal_message(row) for row in shown.to_dict("records")]
+    shown = records(concerns, _MESSAGE_COLUMNS)  # only what a message shows
+    concerns["message"] = [_signal_message(row) for row in shown]
     ordered = concerns.sort_values(["partner_id", "kpi_id", "kind"])
     return ordered[DEVIATION_COLUMNS].reset_index(drop=True)
 
