@@ -146,10 +146,11 @@ def _aggregate(
     aggregation = terms["aggregation"].to_numpy(dtype=object)
     sorted_numbers = {name: column[order] for name, column in numbers.items()}
     subset = keys % n_labels if apart else np.zeros(len(keys), dtype=np.int64)
-    stats = _group_stats(sorted_numbers, starts, {k: v[subset] for k, v in plain.items()})
     kind = np.append(pd.Index(KINDS).get_indexer(aggregation), -1)  # per KPI code, -1 unknown
-    stats["last"] = _last_values(rows, positions, (kind == LAST)[kpi], group, keys)
     kpi_code = (keys // n_labels) % n_kpis
+    plain = {k: v[subset] for k, v in plain.items()}
+    stats = _group_stats(sorted_numbers, starts, plain, kind[kpi_code])
+    stats["last"] = _last_values(rows, positions, (kind == LAST)[kpi], group, keys)
     label_of = _categories if coded else decode
     out = pd.DataFrame(
         {
@@ -191,10 +192,13 @@ def _plain_sums(
     plain = {name: np.zeros(subsets, dtype=bool) for name in numbers}
     for code in range(subsets):
         rows = np.flatnonzero(label == code) if subsets > 1 else slice(None)
+        full = {name: not np.isnan(column[rows]).any() for name, column in numbers.items()}
+        if not any(full.values()):  # an empty cell anywhere: compensated, whatever the order
+            continue
         if not _grouped_in_appearance_order(partner[rows], kpi[rows], label[rows]):
             continue
-        for name, column in numbers.items():
-            plain[name][code] = not np.isnan(column[rows]).any()
+        for name in numbers:
+            plain[name][code] = full[name]
     return plain
 
 
@@ -208,29 +212,49 @@ def _grouped_in_appearance_order(*keys: np.ndarray) -> bool:
 
 
 def _group_stats(
-    numbers: dict[str, np.ndarray], starts: np.ndarray, plain: dict[str, np.ndarray]
+    numbers: dict[str, np.ndarray],
+    starts: np.ndarray,
+    plain: dict[str, np.ndarray],
+    kind: np.ndarray,
 ) -> pd.DataFrame:
     """Σnumerator, Σdenominator, Σ/mean/min/max of value and the row count per group.
 
     ``numbers`` are the columns with rows in group order, ``starts`` where each group
     begins, ``plain`` per group and column whether pandas would add plainly (see
-    :func:`_plain_sums`); the figures are pandas' to the last bit either way.
+    :func:`_plain_sums`), ``kind`` each group's aggregation (position in KINDS). Each
+    figure is computed only for the groups whose aggregation shows it (NaN elsewhere),
+    and is pandas' to the last bit either way: a group's figure depends on its rows only.
     """
     sizes = np.diff(np.append(starts, len(numbers["value"])))
+    stats = {"rows": sizes.astype(np.int64)}
+    ratio_like = (kind >= 0) & (kind < len(RATIO_LIKE))
+    for (name, how), stat in _STAT_NAMES.items():
+        shown = ratio_like if name != "value" else kind == KINDS.index(how)
+        stats[stat] = np.full(len(sizes), np.nan)
+        if shown.any():
+            rows = np.repeat(shown, sizes)
+            part = np.append(0, np.cumsum(sizes[shown])[:-1])
+            figures = _figures(numbers[name][rows], part, plain[name][shown], how)
+            stats[stat][shown] = figures
+    return pd.DataFrame(stats)
+
+
+def _figures(column: np.ndarray, starts: np.ndarray, plain: np.ndarray, how: str) -> np.ndarray:
+    """One statistic (``how``) of ``column`` per group beginning at ``starts``."""
+    ufunc = {"sum": np.add, "mean": np.add, "min": np.minimum, "max": np.maximum}[how]
+    sizes = np.diff(np.append(starts, len(column)))
     several = sizes > 1
     members = np.repeat(several, sizes)
-    stats = pd.DataFrame({"rows": sizes.astype(np.int64)})
-    for name, column in numbers.items():
-        wanted = {"sum": np.add, "mean": np.add, "min": np.minimum, "max": np.maximum}
-        if name != "value":
-            wanted = {"sum": np.add}
-        compensated = _compensated(column, starts, sizes, several, members, list(wanted))
-        for how, ufunc in wanted.items():
-            reduced = ufunc.reduceat(column, starts) if len(column) else column
-            if how == "mean":
-                reduced = reduced / sizes
-            stats[_STAT_NAMES[name, how]] = np.where(plain[name], reduced, compensated[how])
-    return stats
+    if plain.all():
+        compensated = None
+    else:
+        compensated = _compensated(column, starts, sizes, several, members, [how])[how]
+        if not plain.any():
+            return compensated
+    reduced = ufunc.reduceat(column, starts) if len(column) else column
+    if how == "mean":
+        reduced = reduced / sizes
+    return reduced if compensated is None else np.where(plain, reduced, compensated)
 
 
 def _compensated(
@@ -283,7 +307,7 @@ def _last_values(
     out = np.full(len(keys), np.nan)
     if not mask.any():
         return out
-    chosen = rows.take(positions[mask])
+    chosen = rows[["file", "line", "period_start", "period_end", "value"]].take(positions[mask])
     file_codes, _ = pd.factorize(chosen["file"], sort=True)
     order = np.lexsort(
         (

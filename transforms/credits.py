@@ -90,13 +90,24 @@ def earnback_states(
     known = following <= last_month.ordinal
     partners, kpis = vocabulary(credits["partner_id"]), vocabulary(credits["kpi_id"])
     pair = encode(credits["partner_id"], partners) * len(kpis) + encode(credits["kpi_id"], kpis)
-    is_met = np.isin(pair[position] * _MONTHS + following, _met_months(monthly, partners, kpis))
+    is_met = _within(pair[position] * _MONTHS + following, _met_months(monthly, partners, kpis))
     known_count = np.bincount(position[known], minlength=len(credits))
     missed = np.bincount(position[known & ~is_met], minlength=len(credits))
     state = np.where(
         (n == 0) | (missed > 0), "confirmed", np.where(known_count == n, "earned_back", "pending")
     )
     return pd.Series(state, index=credits.index, dtype=object)
+
+
+def _within(wanted: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """``np.isin(wanted, pool)`` for a few ``wanted`` in a large ``pool`` (no sort of it)."""
+    targets = np.unique(wanted)
+    if not len(targets):
+        return np.zeros(len(wanted), dtype=bool)
+    at = np.minimum(np.searchsorted(targets, pool), len(targets) - 1)
+    found = np.zeros(len(targets), dtype=bool)
+    found[at[targets[at] == pool]] = True
+    return found[np.searchsorted(targets, wanted)]
 
 
 _MONTHS = 1 << 32  # more month ordinals than any date pandas can hold

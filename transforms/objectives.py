@@ -64,11 +64,9 @@ def at_least_as_good(value: pd.Series, threshold: pd.Series, lower: pd.Series) -
 def monthly_points(monthly: pd.DataFrame, wanted: pd.DataFrame) -> pd.DataFrame:
     """One row per partner, KPI and month with a value: partner_id, kpi_id, month, actual
     (month as a Period ordinal), for the partners and KPIs that ``wanted`` names."""
-    keep = (
-        monthly["actual"].notna()
-        & monthly["partner_id"].isin(wanted["partner_id"].unique())
-        & monthly["kpi_id"].isin(wanted["kpi_id"].unique())
-    )
+    keep = monthly["kpi_id"].isin(wanted["kpi_id"].unique()).to_numpy(dtype=bool, copy=True)
+    keep &= monthly["actual"].notna().to_numpy()
+    keep[keep] = monthly["partner_id"][keep].isin(wanted["partner_id"].unique()).to_numpy()
     points = monthly.loc[keep, ["partner_id", "kpi_id", "period", "actual"]]
     points = points.drop_duplicates(["partner_id", "kpi_id", "period"], keep="last")
     return pd.DataFrame(

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from transforms.aggregation import period_values
-from transforms.codes import decode, encode, vocabulary
+from transforms.codes import decode, distinct_codes, encode, positions, vocabulary
 from transforms.periods import AssessedPeriod, RunSpec
 from transforms.schemas import ScorecardCsv
 
@@ -41,7 +41,7 @@ def scorecard_keys(
     partners = vocabulary(*(frame["partner_id"] for frame in frames))
     kpis = vocabulary(*(frame["kpi_id"] for frame in frames))
     pairs = np.concatenate([_pair_codes(frame, partners, kpis) for frame in frames])
-    pairs = np.unique(pairs[pairs >= 0])
+    pairs = distinct_codes(pairs, len(partners) * len(kpis))
     return pd.DataFrame(
         {
             "partner_id": decode(pairs // max(len(kpis), 1), partners),
@@ -137,10 +137,7 @@ class _Cells:
     def key_of(self, frame: pd.DataFrame) -> np.ndarray:
         """The position in ``keys`` of each row's partner and KPI (-1: not a key)."""
         pair = _pair_codes(frame, self.partners, self.kpis)
-        at = np.searchsorted(self.pairs, pair)
-        found = (pair >= 0) & (at < len(self.pairs))
-        found[found] = self.pairs[at[found]] == pair[found]
-        return np.where(found, at, -1)
+        return positions(self.pairs, pair, len(self.partners) * max(len(self.kpis), 1))
 
     def locate(self, values: pd.DataFrame, labels: pd.Series) -> np.ndarray:
         """The cell of each row of ``values`` (-1: its key or period is not in the grid)."""

@@ -109,8 +109,13 @@ def _factorize_rows(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, pd
     else:
         codes, uniques = pd.factorize(column)
         labels = pd.Index(uniques)
-    chosen, used = pd.factorize(codes[rows])
-    return chosen.astype(np.int64), labels.take(used)
+    chosen = np.asarray(codes)[rows]
+    # numbered at the head of each run of equal codes: the same first appearances, and
+    # far fewer values to hash than rows
+    heads = np.flatnonzero(np.r_[len(chosen) > 0, chosen[1:] != chosen[:-1]])
+    numbers, used = pd.factorize(chosen[heads])
+    spread = np.repeat(numbers.astype(np.int64), np.diff(np.append(heads, len(chosen))))
+    return spread, labels.take(used)
 
 
 class _Windows:
@@ -214,6 +219,7 @@ def assess_signals(
     latest["period"] = evaluation_month.strftime("%Y-%m")
     latest = latest.astype({"partner_id": str, "kpi_id": str})
     limits = latest[LIMIT_COLUMNS].astype({"points": int})
+    latest = latest[[*LIMIT_COLUMNS, *_FLAG_COLUMNS]]  # what the signals carry or need
     flags = {
         ("spc_outside", "up"): latest["x"] - latest["ucl"] > latest["eps"],
         ("spc_outside", "down"): latest["lcl"] - latest["x"] > latest["eps"],
@@ -236,6 +242,7 @@ def assess_signals(
     return signals.sort_values(order)[SIGNAL_COLUMNS].reset_index(drop=True), limits
 
 
+_FLAG_COLUMNS = ["x", "eps", "shift_up", "shift_down", "trend_up", "trend_down"]
 _DTYPES = {"concern": bool, "points": int, "value": float, "cl": float, "lcl": float, "ucl": float}
 
 
