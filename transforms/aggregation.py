@@ -152,22 +152,22 @@ def _aggregate(
     stats = _group_stats(sorted_numbers, starts, plain, kind[kpi_code])
     stats["last"] = _last_values(rows, positions, (kind == LAST)[kpi], group, keys)
     label_of = _categories if coded else decode
-    out = pd.DataFrame(
+    kinds = kind[kpi_code]
+    scale = terms["scale"].to_numpy(dtype=float)[kpi_code]
+    minimum = terms["min_denominator"].to_numpy(dtype=float)[kpi_code]
+    figures = _pick_actual(stats, kinds, scale)
+    with np.errstate(invalid="ignore"):
+        below = figures["denominator"] < minimum
+    ratio_like = (kinds >= 0) & (kinds < len(RATIO_LIKE))
+    return pd.DataFrame(
         {
             "partner_id": label_of(keys // (n_labels * n_kpis), partners),
             "kpi_id": label_of(kpi_code, terms.index.astype(str)),
             "period": label_of(keys % n_labels, labels),
+            **figures,
+            "insufficient_volume": ratio_like & ~np.isnan(minimum) & below,
         }
     )
-    kinds = kind[kpi_code]
-    scale = terms["scale"].to_numpy(dtype=float)[kpi_code]
-    minimum = terms["min_denominator"].to_numpy(dtype=float)[kpi_code]
-    out = pd.concat([out, _pick_actual(stats, kinds, scale)], axis=1)
-    with np.errstate(invalid="ignore"):
-        below = out["denominator"].to_numpy() < minimum
-    ratio_like = (kinds >= 0) & (kinds < len(RATIO_LIKE))
-    out["insufficient_volume"] = ratio_like & ~np.isnan(minimum) & below
-    return out
 
 
 def _categories(codes: np.ndarray, labels: pd.Index) -> pd.Categorical:
@@ -216,7 +216,7 @@ def _group_stats(
     starts: np.ndarray,
     plain: dict[str, np.ndarray],
     kind: np.ndarray,
-) -> pd.DataFrame:
+) -> dict[str, np.ndarray]:
     """Σnumerator, Σdenominator, Σ/mean/min/max of value and the row count per group.
 
     ``numbers`` are the columns with rows in group order, ``starts`` where each group
@@ -228,15 +228,19 @@ def _group_stats(
     sizes = np.diff(np.append(starts, len(numbers["value"])))
     stats = {"rows": sizes.astype(np.int64)}
     ratio_like = (kind >= 0) & (kind < len(RATIO_LIKE))
+    members: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     for (name, how), stat in _STAT_NAMES.items():
-        shown = ratio_like if name != "value" else kind == KINDS.index(how)
+        shown_by = "ratio" if name != "value" else how
+        if shown_by not in members:
+            shown = ratio_like if name != "value" else kind == KINDS.index(how)
+            part = np.append(0, np.cumsum(sizes[shown])[:-1])
+            members[shown_by] = shown, np.repeat(shown, sizes), part
+        shown, rows, part = members[shown_by]
         stats[stat] = np.full(len(sizes), np.nan)
         if shown.any():
-            rows = np.repeat(shown, sizes)
-            part = np.append(0, np.cumsum(sizes[shown])[:-1])
-            figures = _figures(numbers[name][rows], part, plain[name][shown], how)
-            stats[stat][shown] = figures
-    return pd.DataFrame(stats)
+            column = numbers[name] if shown.all() else numbers[name][rows]
+            stats[stat][shown] = _figures(column, part, plain[name][shown], how)
+    return stats
 
 
 def _figures(column: np.ndarray, starts: np.ndarray, plain: np.ndarray, how: str) -> np.ndarray:
@@ -267,12 +271,13 @@ def _compensated(
 ) -> dict[str, np.ndarray]:
     """pandas' Cython group sums (compensated, skipping empty cells), means, min and max."""
     first = column[starts]
-    out = {
-        "sum": np.where(np.isnan(first), 0.0, first + 0.0),
-        "mean": first + 0.0,
-        "min": first.copy(),
-        "max": first.copy(),
+    alone = {  # a group of one row
+        "sum": lambda: np.where(np.isnan(first), 0.0, first + 0.0),
+        "mean": lambda: first + 0.0,
+        "min": first.copy,
+        "max": first.copy,
     }
+    out = {how: alone[how]() for how in hows}
     if several.any():
         # a leading row of another group keeps pandas off its reduceat shortcut
         groups = np.repeat(np.flatnonzero(several), sizes[several])
@@ -325,26 +330,26 @@ def _last_values(
     return out
 
 
-def _pick_actual(stats: pd.DataFrame, kind: np.ndarray, scale: np.ndarray) -> pd.DataFrame:
+def _pick_actual(
+    stats: dict[str, np.ndarray], kind: np.ndarray, scale: np.ndarray
+) -> dict[str, np.ndarray]:
     """actual, numerator, denominator and rows per group; ``kind``: each group's aggregation
     as its position in KINDS (-1: unknown)."""
     ratio_like = (kind >= 0) & (kind < len(RATIO_LIKE))
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = stats["numerator"].to_numpy() * scale / stats["denominator"].to_numpy()
+        ratio = stats["numerator"] * scale / stats["denominator"]
     actual = np.select(
         [ratio_like, *(kind == KINDS.index(name) for name in ("sum", "mean", "min", "max"))]
         + [kind == LAST],
         [ratio, stats["total"], stats["mean"], stats["low"], stats["high"], stats["last"]],
         default=np.nan,
     )
-    return pd.DataFrame(
-        {
-            "actual": actual.astype(float),
-            "numerator": np.where(ratio_like, stats["numerator"], np.nan),
-            "denominator": np.where(ratio_like, stats["denominator"], np.nan),
-            "rows": stats["rows"].astype(int).to_numpy(),
-        }
-    )
+    return {
+        "actual": actual.astype(float),
+        "numerator": np.where(ratio_like, stats["numerator"], np.nan),
+        "denominator": np.where(ratio_like, stats["denominator"], np.nan),
+        "rows": stats["rows"].astype(int),
+    }
 
 
 def _empty_values() -> pd.DataFrame:
