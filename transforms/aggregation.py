@@ -70,7 +70,9 @@ def period_values(
     chosen, label = [], []
     for code, name in enumerate(labels):
         wanted = months.get_indexer(pd.Index([str(m) for m in periods[name]], dtype=object))
-        rows = np.flatnonzero(np.isin(month, wanted[wanted >= 0]))
+        inside = np.zeros(len(months) + 1, dtype=bool)  # by month code; the last: empty
+        inside[wanted[wanted >= 0]] = True
+        rows = np.flatnonzero(inside[month])
         chosen.append(rows)
         label.append(np.full(len(rows), code, dtype=np.int64))
     positions, label_codes = np.concatenate(chosen), np.concatenate(label)

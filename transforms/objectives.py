@@ -251,9 +251,9 @@ def _kpi_phrase(name: object, kpi_id: str) -> str:
 
 def format_value(value: float, unit: object, decimals: object) -> str:
     """A KPI value for a message: the KPI's display decimals, ``%`` for percent units."""
-    if value is None or pd.isna(value):
+    if value is None or (value != value if isinstance(value, float) else pd.isna(value)):
         return "no data"
-    places = int(decimals) if isinstance(decimals, int | float) and not pd.isna(decimals) else 2
+    places = int(decimals) if isinstance(decimals, int | float) and decimals == decimals else 2
     return f"{value:.{places}f}{'%' if unit == 'percent' else ''}"
 
 
