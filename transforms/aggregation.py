@@ -76,9 +76,7 @@ def period_values(
         chosen.append(rows)
         label.append(np.full(len(rows), code, dtype=np.int64))
     positions, label_codes = np.concatenate(chosen), np.concatenate(label)
-    values = _aggregate(
-        observations, kpis, positions, label_codes, labels, apart=True, coded=coded
-    )
+    values = _aggregate(observations, kpis, positions, label_codes, labels, apart=True, coded=coded)
     rank = encode(values["period"], pd.Index(list(periods), dtype=object).astype(str))
     order = np.argsort(rank, kind="stable")  # periods in the order given
     return values.take(order).reset_index(drop=True)
@@ -148,7 +146,7 @@ def _aggregate(
     aggregation = terms["aggregation"].to_numpy(dtype=object)
     sorted_numbers = {name: column[order] for name, column in numbers.items()}
     subset = keys % n_labels if apart else np.zeros(len(keys), dtype=np.int64)
-    kind = np.append(pd.Index(KINDS).get_indexer(aggregation), -1)  # per KPI code, -1 unknown
+    kind = np.append(pd.Index(KINDS).get_indexer(pd.Index(aggregation)), -1)  # -1: unknown
     kpi_code = (keys // n_labels) % n_kpis
     plain = {k: v[subset] for k, v in plain.items()}
     stats = _group_stats(sorted_numbers, starts, plain, kind[kpi_code])
@@ -341,8 +339,7 @@ def _pick_actual(
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = stats["numerator"] * scale / stats["denominator"]
     actual = np.select(
-        [ratio_like, *(kind == KINDS.index(name) for name in ("sum", "mean", "min", "max"))]
-        + [kind == LAST],
+        [ratio_like, *(kind == KINDS.index(name) for name in KINDS[len(RATIO_LIKE) :])],
         [ratio, stats["total"], stats["mean"], stats["low"], stats["high"], stats["last"]],
         default=np.nan,
     )

@@ -49,11 +49,12 @@ def categorized(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
 
 def decoded(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with each ``category`` column back as text (``str``)."""
-    text = {}
+    text: dict[str, pd.Series] = {}
     for name, column in frame.items():
         if isinstance(column.dtype, pd.CategoricalDtype):
             labels = _text_index(column.cat.categories)
-            text[name] = pd.Series(decode(column.cat.codes.to_numpy(), labels), index=frame.index)
+            codes = column.cat.codes.to_numpy()
+            text[str(name)] = pd.Series(decode(codes, labels), index=frame.index)
     return frame.assign(**text) if text else frame
 
 

@@ -140,7 +140,7 @@ def _model_months(statuses: pd.DataFrame, observations: pd.DataFrame, run: RunSp
     period, periods = factorize_sorted(statuses["period"])
     kept = statuses[np.append(periods >= str(first), False)[period]]
     status = kept["status"].cat  # category codes → the status texts as object strings
-    labels = np.append(status.categories.to_numpy(dtype=object), None)
+    labels = np.append(status.categories.to_numpy(dtype=object), np.array([None], dtype=object))
     kept = kept.assign(status=pd.Series(labels[status.codes.to_numpy()], kept.index, object))
     return decoded(kept).reset_index(drop=True)
 

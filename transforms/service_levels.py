@@ -106,7 +106,7 @@ def judge_periods(
     lower = direction.eq("lower_is_better").to_numpy(dtype=bool)
     code = status_codes(grid, lower[key])
     if coded:
-        grid["status"] = pd.Categorical.from_codes(code, categories=STATUSES)
+        grid["status"] = pd.Categorical.from_codes(code, categories=pd.Index(STATUSES))
     else:
         grid["status"] = pd.Series(STATUSES[code], index=grid.index, dtype=object)
     return grid
