@@ -127,8 +127,10 @@ def _aggregate(
     terms.index = pd.Index(terms["kpi_id"].astype(object).astype(str), dtype=object)
     terms = terms.sort_index()
     row_kpi, row_kpis = factorize_sorted(rows["kpi_id"])
-    partner, row_kpi = partner[positions], row_kpi[positions]
-    numbers = {name: rows[name].to_numpy(dtype=float)[positions] for name in SUMMED}
+    every = len(positions) == len(rows) and bool(np.all(positions == np.arange(len(rows))))
+    if not every:  # (every row in order: no copies)
+        partner, row_kpi = partner[positions], row_kpi[positions]
+    numbers = {name: _chosen(rows[name].to_numpy(dtype=float), positions, every) for name in SUMMED}
     plain = _plain_sums(partner, row_kpi, label, len(labels) if apart else 1, numbers)
     kpi = np.append(terms.index.get_indexer(row_kpis.astype(object)), -1)[row_kpi]
     known = kpi >= 0
@@ -139,12 +141,13 @@ def _aggregate(
         return flag_insufficient_volume(_empty_values(), kpis)
     n_kpis, n_labels = len(terms), len(labels)
     group = (partner * n_kpis + kpi) * n_labels + label
-    order = np.argsort(group, kind="stable")
-    ordered = group[order]
+    in_order = bool(np.all(group[1:] >= group[:-1]))  # a stable sort would keep them
+    order = np.arange(len(group)) if in_order else np.argsort(group, kind="stable")
+    ordered = group if in_order else group[order]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     keys = ordered[starts]
     aggregation = terms["aggregation"].to_numpy(dtype=object)
-    sorted_numbers = {name: column[order] for name, column in numbers.items()}
+    sorted_numbers = {name: _chosen(column, order, in_order) for name, column in numbers.items()}
     subset = keys % n_labels if apart else np.zeros(len(keys), dtype=np.int64)
     kind = np.append(pd.Index(KINDS).get_indexer(pd.Index(aggregation)), -1)  # -1: unknown
     kpi_code = (keys // n_labels) % n_kpis
@@ -168,6 +171,11 @@ def _aggregate(
             "insufficient_volume": ratio_like & ~np.isnan(minimum) & below,
         }
     )
+
+
+def _chosen(column: np.ndarray, at: np.ndarray, every: bool) -> np.ndarray:
+    """``column[at]``, or ``column`` itself when ``at`` is every position in order."""
+    return column if every else column[at]
 
 
 def _categories(codes: np.ndarray, labels: pd.Index) -> pd.Categorical:
