@@ -22,39 +22,46 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from transforms.codes import decode, factorize_sorted
+from transforms.codes import decode, encode, factorize_sorted
 
 RATIO_LIKE = ("ratio", "nps", "top2box")
 KEYS = ["partner_id", "kpi_id", "period"]
 VALUE_COLUMNS = [*KEYS, "actual", "numerator", "denominator", "rows"]
 MONTHLY_COLUMNS = [*VALUE_COLUMNS, "insufficient_volume"]
 SUMMED = ("numerator", "denominator", "value")
+KINDS = (*RATIO_LIKE, "sum", "mean", "min", "max", "last")  # the ratio-like ones first
+LAST = KINDS.index("last")
 
 
-def monthly_values(observations: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame:
+def monthly_values(
+    observations: pd.DataFrame, kpis: pd.DataFrame, coded: bool = False
+) -> pd.DataFrame:
     """One row per partner, KPI and calendar month with at least one row (period ``YYYY-MM``).
 
     Columns: partner_id, kpi_id, period, actual, numerator, denominator, rows and
     insufficient_volume (a ratio, nps or top2box KPI with min_denominator set and
-    Σdenominator below it).
+    Σdenominator below it). ``coded``: partner_id, kpi_id and period as ``category``
+    columns whose categories are the sorted labels (for the engine's later steps),
+    otherwise as text.
     """
     if observations.empty:
         return flag_insufficient_volume(_empty_values(), kpis)
     month, months = factorize_sorted(observations["month"])
     positions = np.arange(len(observations))
-    return _aggregate(observations, kpis, positions, month, months)
+    return _aggregate(observations, kpis, positions, month, months, coded=coded)
 
 
 def period_values(
     observations: pd.DataFrame,
     kpis: pd.DataFrame,
     periods: Mapping[str, Sequence[str]],
+    coded: bool = False,
 ) -> pd.DataFrame:
     """One row per partner, KPI and named period with at least one row.
 
     ``periods`` maps a period label (``2026-07``, ``2026-Q3``) to the ``YYYY-MM`` labels
     of its months; each period is computed from the rows of its months.
-    Columns as :func:`monthly_values`.
+    Columns (and ``coded``) as :func:`monthly_values`.
     """
     if observations.empty or not periods:
         return flag_insufficient_volume(_empty_values(), kpis)
@@ -63,13 +70,15 @@ def period_values(
     chosen, label = [], []
     for code, name in enumerate(labels):
         wanted = months.get_indexer(pd.Index([str(m) for m in periods[name]], dtype=object))
-        rows = np.flatnonzero(np.isin(month, wanted[wanted >= 0]))
+        inside = np.zeros(len(months) + 1, dtype=bool)  # by month code; the last: empty
+        inside[wanted[wanted >= 0]] = True
+        rows = np.flatnonzero(inside[month])
         chosen.append(rows)
         label.append(np.full(len(rows), code, dtype=np.int64))
     positions, label_codes = np.concatenate(chosen), np.concatenate(label)
-    values = _aggregate(observations, kpis, positions, label_codes, labels, apart=True)
-    rank = pd.Series(range(len(periods)), index=list(periods)).reindex(values["period"])
-    order = np.argsort(rank.to_numpy(), kind="stable")  # periods in the order given
+    values = _aggregate(observations, kpis, positions, label_codes, labels, apart=True, coded=coded)
+    rank = encode(values["period"], pd.Index(list(periods), dtype=object).astype(str))
+    order = np.argsort(rank, kind="stable")  # periods in the order given
     return values.take(order).reset_index(drop=True)
 
 
@@ -104,20 +113,24 @@ def _aggregate(
     label: np.ndarray,
     labels: pd.Index,
     apart: bool = False,
+    coded: bool = False,
 ) -> pd.DataFrame:
     """MONTHLY_COLUMNS per partner, KPI and label of the rows at ``positions`` (in order).
 
     ``label`` is each chosen row's code in the sorted ``labels``; rows of KPIs missing from
     the catalog are left out. Sorted by partner, KPI and label. ``apart``: each label's
-    rows were once aggregated on their own (see :func:`_plain_sums`).
+    rows were once aggregated on their own (see :func:`_plain_sums`); ``coded``: keys as
+    ``category`` columns (see :func:`monthly_values`).
     """
     partner, partners = factorize_sorted(rows["partner_id"])
     terms = kpis.drop_duplicates("kpi_id")
     terms.index = pd.Index(terms["kpi_id"].astype(object).astype(str), dtype=object)
     terms = terms.sort_index()
     row_kpi, row_kpis = factorize_sorted(rows["kpi_id"])
-    partner, row_kpi = partner[positions], row_kpi[positions]
-    numbers = {name: rows[name].to_numpy(dtype=float)[positions] for name in SUMMED}
+    every = len(positions) == len(rows) and bool(np.all(positions == np.arange(len(rows))))
+    if not every:  # (every row in order: no copies)
+        partner, row_kpi = partner[positions], row_kpi[positions]
+    numbers = {name: _chosen(rows[name].to_numpy(dtype=float), positions, every) for name in SUMMED}
     plain = _plain_sums(partner, row_kpi, label, len(labels) if apart else 1, numbers)
     kpi = np.append(terms.index.get_indexer(row_kpis.astype(object)), -1)[row_kpi]
     known = kpi >= 0
@@ -128,31 +141,45 @@ def _aggregate(
         return flag_insufficient_volume(_empty_values(), kpis)
     n_kpis, n_labels = len(terms), len(labels)
     group = (partner * n_kpis + kpi) * n_labels + label
-    order = np.argsort(group, kind="stable")
-    ordered = group[order]
+    in_order = bool(np.all(group[1:] >= group[:-1]))  # a stable sort would keep them
+    order = np.arange(len(group)) if in_order else np.argsort(group, kind="stable")
+    ordered = group if in_order else group[order]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     keys = ordered[starts]
     aggregation = terms["aggregation"].to_numpy(dtype=object)
-    sorted_numbers = {name: column[order] for name, column in numbers.items()}
+    sorted_numbers = {name: _chosen(column, order, in_order) for name, column in numbers.items()}
     subset = keys % n_labels if apart else np.zeros(len(keys), dtype=np.int64)
-    stats = _group_stats(sorted_numbers, starts, {k: v[subset] for k, v in plain.items()})
-    stats["last"] = _last_values(rows, positions, aggregation[kpi] == "last", group, keys)
+    kind = np.append(pd.Index(KINDS).get_indexer(pd.Index(aggregation)), -1)  # -1: unknown
     kpi_code = (keys // n_labels) % n_kpis
-    out = pd.DataFrame(
-        {
-            "partner_id": decode(keys // (n_labels * n_kpis), partners),
-            "kpi_id": decode(kpi_code, terms.index.astype(str)),
-            "period": decode(keys % n_labels, labels),
-        }
-    )
-    kinds = pd.Series(aggregation[kpi_code])
+    plain = {k: v[subset] for k, v in plain.items()}
+    stats = _group_stats(sorted_numbers, starts, plain, kind[kpi_code])
+    stats["last"] = _last_values(rows, positions, (kind == LAST)[kpi], group, keys)
+    label_of = _categories if coded else decode
+    kinds = kind[kpi_code]
     scale = terms["scale"].to_numpy(dtype=float)[kpi_code]
     minimum = terms["min_denominator"].to_numpy(dtype=float)[kpi_code]
-    out = pd.concat([out, _pick_actual(stats, kinds, scale)], axis=1)
+    figures = _pick_actual(stats, kinds, scale)
     with np.errstate(invalid="ignore"):
-        below = out["denominator"].to_numpy() < minimum
-    out["insufficient_volume"] = kinds.isin(RATIO_LIKE).to_numpy() & ~np.isnan(minimum) & below
-    return out
+        below = figures["denominator"] < minimum
+    ratio_like = (kinds >= 0) & (kinds < len(RATIO_LIKE))
+    return pd.DataFrame(
+        {
+            "partner_id": label_of(keys // (n_labels * n_kpis), partners),
+            "kpi_id": label_of(kpi_code, terms.index.astype(str)),
+            "period": label_of(keys % n_labels, labels),
+            **figures,
+            "insufficient_volume": ratio_like & ~np.isnan(minimum) & below,
+        }
+    )
+
+
+def _chosen(column: np.ndarray, at: np.ndarray, every: bool) -> np.ndarray:
+    """``column[at]``, or ``column`` itself when ``at`` is every position in order."""
+    return column if every else column[at]
+
+
+def _categories(codes: np.ndarray, labels: pd.Index) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=labels.astype(str))
 
 
 def _plain_sums(
@@ -173,10 +200,13 @@ def _plain_sums(
     plain = {name: np.zeros(subsets, dtype=bool) for name in numbers}
     for code in range(subsets):
         rows = np.flatnonzero(label == code) if subsets > 1 else slice(None)
+        full = {name: not np.isnan(column[rows]).any() for name, column in numbers.items()}
+        if not any(full.values()):  # an empty cell anywhere: compensated, whatever the order
+            continue
         if not _grouped_in_appearance_order(partner[rows], kpi[rows], label[rows]):
             continue
-        for name, column in numbers.items():
-            plain[name][code] = not np.isnan(column[rows]).any()
+        for name in numbers:
+            plain[name][code] = full[name]
     return plain
 
 
@@ -190,29 +220,53 @@ def _grouped_in_appearance_order(*keys: np.ndarray) -> bool:
 
 
 def _group_stats(
-    numbers: dict[str, np.ndarray], starts: np.ndarray, plain: dict[str, np.ndarray]
-) -> pd.DataFrame:
+    numbers: dict[str, np.ndarray],
+    starts: np.ndarray,
+    plain: dict[str, np.ndarray],
+    kind: np.ndarray,
+) -> dict[str, np.ndarray]:
     """Σnumerator, Σdenominator, Σ/mean/min/max of value and the row count per group.
 
     ``numbers`` are the columns with rows in group order, ``starts`` where each group
     begins, ``plain`` per group and column whether pandas would add plainly (see
-    :func:`_plain_sums`); the figures are pandas' to the last bit either way.
+    :func:`_plain_sums`), ``kind`` each group's aggregation (position in KINDS). Each
+    figure is computed only for the groups whose aggregation shows it (NaN elsewhere),
+    and is pandas' to the last bit either way: a group's figure depends on its rows only.
     """
     sizes = np.diff(np.append(starts, len(numbers["value"])))
+    stats = {"rows": sizes.astype(np.int64)}
+    ratio_like = (kind >= 0) & (kind < len(RATIO_LIKE))
+    members: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    for (name, how), stat in _STAT_NAMES.items():
+        shown_by = "ratio" if name != "value" else how
+        if shown_by not in members:
+            shown = ratio_like if name != "value" else kind == KINDS.index(how)
+            part = np.append(0, np.cumsum(sizes[shown])[:-1])
+            members[shown_by] = shown, np.repeat(shown, sizes), part
+        shown, rows, part = members[shown_by]
+        stats[stat] = np.full(len(sizes), np.nan)
+        if shown.any():
+            column = numbers[name] if shown.all() else numbers[name][rows]
+            stats[stat][shown] = _figures(column, part, plain[name][shown], how)
+    return stats
+
+
+def _figures(column: np.ndarray, starts: np.ndarray, plain: np.ndarray, how: str) -> np.ndarray:
+    """One statistic (``how``) of ``column`` per group beginning at ``starts``."""
+    ufunc = {"sum": np.add, "mean": np.add, "min": np.minimum, "max": np.maximum}[how]
+    sizes = np.diff(np.append(starts, len(column)))
     several = sizes > 1
     members = np.repeat(several, sizes)
-    stats = pd.DataFrame({"rows": sizes.astype(np.int64)})
-    for name, column in numbers.items():
-        wanted = {"sum": np.add, "mean": np.add, "min": np.minimum, "max": np.maximum}
-        if name != "value":
-            wanted = {"sum": np.add}
-        compensated = _compensated(column, starts, sizes, several, members, list(wanted))
-        for how, ufunc in wanted.items():
-            reduced = ufunc.reduceat(column, starts) if len(column) else column
-            if how == "mean":
-                reduced = reduced / sizes
-            stats[_STAT_NAMES[name, how]] = np.where(plain[name], reduced, compensated[how])
-    return stats
+    if plain.all():
+        compensated = None
+    else:
+        compensated = _compensated(column, starts, sizes, several, members, [how])[how]
+        if not plain.any():
+            return compensated
+    reduced = ufunc.reduceat(column, starts) if len(column) else column
+    if how == "mean":
+        reduced = reduced / sizes
+    return reduced if compensated is None else np.where(plain, reduced, compensated)
 
 
 def _compensated(
@@ -225,12 +279,13 @@ def _compensated(
 ) -> dict[str, np.ndarray]:
     """pandas' Cython group sums (compensated, skipping empty cells), means, min and max."""
     first = column[starts]
-    out = {
-        "sum": np.where(np.isnan(first), 0.0, first + 0.0),
-        "mean": first + 0.0,
-        "min": first.copy(),
-        "max": first.copy(),
+    alone = {  # a group of one row
+        "sum": lambda: np.where(np.isnan(first), 0.0, first + 0.0),
+        "mean": lambda: first + 0.0,
+        "min": first.copy,
+        "max": first.copy,
     }
+    out = {how: alone[how]() for how in hows}
     if several.any():
         # a leading row of another group keeps pandas off its reduceat shortcut
         groups = np.repeat(np.flatnonzero(several), sizes[several])
@@ -265,7 +320,7 @@ def _last_values(
     out = np.full(len(keys), np.nan)
     if not mask.any():
         return out
-    chosen = rows.take(positions[mask])
+    chosen = rows[["file", "line", "period_start", "period_end", "value"]].take(positions[mask])
     file_codes, _ = pd.factorize(chosen["file"], sort=True)
     order = np.lexsort(
         (
@@ -283,30 +338,25 @@ def _last_values(
     return out
 
 
-def _pick_actual(stats: pd.DataFrame, aggregation: pd.Series, scale: np.ndarray) -> pd.DataFrame:
-    ratio_like = aggregation.isin(RATIO_LIKE).to_numpy()
+def _pick_actual(
+    stats: dict[str, np.ndarray], kind: np.ndarray, scale: np.ndarray
+) -> dict[str, np.ndarray]:
+    """actual, numerator, denominator and rows per group; ``kind``: each group's aggregation
+    as its position in KINDS (-1: unknown)."""
+    ratio_like = (kind >= 0) & (kind < len(RATIO_LIKE))
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = stats["numerator"].to_numpy() * scale / stats["denominator"].to_numpy()
+        ratio = stats["numerator"] * scale / stats["denominator"]
     actual = np.select(
-        [
-            ratio_like,
-            aggregation.eq("sum").to_numpy(),
-            aggregation.eq("mean").to_numpy(),
-            aggregation.eq("min").to_numpy(),
-            aggregation.eq("max").to_numpy(),
-            aggregation.eq("last").to_numpy(),
-        ],
+        [ratio_like, *(kind == KINDS.index(name) for name in KINDS[len(RATIO_LIKE) :])],
         [ratio, stats["total"], stats["mean"], stats["low"], stats["high"], stats["last"]],
         default=np.nan,
     )
-    return pd.DataFrame(
-        {
-            "actual": actual.astype(float),
-            "numerator": np.where(ratio_like, stats["numerator"], np.nan),
-            "denominator": np.where(ratio_like, stats["denominator"], np.nan),
-            "rows": stats["rows"].astype(int).to_numpy(),
-        }
-    )
+    return {
+        "actual": actual.astype(float),
+        "numerator": np.where(ratio_like, stats["numerator"], np.nan),
+        "denominator": np.where(ratio_like, stats["denominator"], np.nan),
+        "rows": stats["rows"].astype(int),
+    }
 
 
 def _empty_values() -> pd.DataFrame:

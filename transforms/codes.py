@@ -11,6 +11,7 @@ can be compared code for code.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
 import numpy as np
@@ -24,13 +25,37 @@ def factorize_sorted(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes = column.cat.codes.to_numpy().astype(np.int64)
         present = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)) > 0
-        vocabulary = _text_index(column.cat.categories[present])
+        labels = _text_index(column.cat.categories)
+        if present.all() and labels.is_monotonic_increasing:  # as categorized() leaves it
+            return codes, labels
+        vocabulary = labels[present].sort_values()
         return encode(column, vocabulary), vocabulary
     codes, uniques = pd.factorize(column, sort=True)
     vocabulary = _text_index(uniques)
     if not vocabulary.is_monotonic_increasing:  # a dtype whose order is not text order
         return encode(column, vocabulary.sort_values()), vocabulary.sort_values()
     return codes.astype(np.int64), vocabulary
+
+
+def categorized(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``frame`` with each of ``columns`` as a ``category`` column whose categories are its
+    vocabulary (so every later factorization reads the codes instead of the text)."""
+    coded = {}
+    for name in columns:
+        codes, labels = factorize_sorted(frame[name])
+        coded[name] = pd.Categorical.from_codes(codes, categories=labels)
+    return frame.assign(**coded)
+
+
+def decoded(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each ``category`` column back as text (``str``)."""
+    text: dict[str, pd.Series] = {}
+    for name, column in frame.items():
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            labels = _text_index(column.cat.categories)
+            codes = column.cat.codes.to_numpy()
+            text[str(name)] = pd.Series(decode(codes, labels), index=frame.index)
+    return frame.assign(**text) if text else frame
 
 
 def vocabulary(*columns: pd.Series | pd.Index) -> pd.Index:
@@ -60,6 +85,34 @@ def encode(column: pd.Series | pd.Index, vocabulary: pd.Index) -> np.ndarray:
     return lookup[codes]
 
 
+def _dense(size: int, rows: int) -> bool:
+    """Whether a table with one cell per possible code is cheaper than sorting ``rows``."""
+    return size <= max(4 * rows, 1 << 16)
+
+
+def distinct_codes(codes: np.ndarray, size: int) -> np.ndarray:
+    """The sorted distinct codes of ``codes`` in [0, size) (``np.unique`` of them)."""
+    wanted = codes[(codes >= 0) & (codes < size)]
+    if not _dense(size, len(wanted)):
+        return np.unique(wanted)
+    seen = np.zeros(size, dtype=bool)
+    seen[wanted] = True
+    return np.flatnonzero(seen)
+
+
+def positions(sorted_codes: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
+    """The position of each of ``codes`` in ``sorted_codes`` (distinct, all in [0, size));
+    -1 where it is absent or negative."""
+    if _dense(size, len(codes)):
+        table = np.full(size + 1, -1, dtype=np.int64)
+        table[sorted_codes] = np.arange(len(sorted_codes))
+        return table[np.where((codes >= 0) & (codes < size), codes, size)]
+    at = np.searchsorted(sorted_codes, codes)
+    found = (codes >= 0) & (at < len(sorted_codes))
+    found[found] = sorted_codes[at[found]] == codes[found]
+    return np.where(found, at, -1)
+
+
 def decode(codes: np.ndarray, vocabulary: pd.Index) -> pd.api.extensions.ExtensionArray:
     """The labels of ``codes`` as a ``str`` array (missing where the code is -1)."""
     labels = pd.array(vocabulary.to_numpy(dtype=object), dtype=TEXT)
@@ -68,7 +121,11 @@ def decode(codes: np.ndarray, vocabulary: pd.Index) -> pd.api.extensions.Extensi
 
 def month_ordinals(labels: pd.Series | np.ndarray | list[str]) -> np.ndarray:
     """``YYYY-MM`` labels as pandas monthly Period ordinals (consecutive integers)."""
-    codes, uniques = pd.factorize(pd.Series(labels))
+    series = pd.Series(labels)
+    if isinstance(series.dtype, pd.CategoricalDtype):  # the categories, then their codes
+        codes, uniques = series.cat.codes.to_numpy(), series.cat.categories
+    else:
+        codes, uniques = pd.factorize(series)
     ordinals = pd.PeriodIndex([str(u) for u in uniques], freq="M").asi8
     return np.asarray(ordinals, dtype=np.int64)[codes]
 

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from transforms.codes import month_ordinals
+from transforms.codes import decoded, encode, month_ordinals, vocabulary
 from transforms.schemas import CreditsCsv
 
 CREDIT_COLUMNS = [*CreditsCsv.to_schema().columns, "monthly_fee", "chronic"]
@@ -40,8 +40,8 @@ def assess_credits(
     Earn-back is judged as of the last of ``credit_months``.
     """
     labels = [str(m) for m in credit_months]
-    breaches = monthly[monthly["status"].eq("breach") & monthly["period"].isin(labels)]
-    terms = breaches[["partner_id", "kpi_id", "period", "credit_pct"]].merge(
+    breaches = _breaches(monthly, ["partner_id", "kpi_id", "period", "credit_pct"])
+    terms = breaches[breaches["period"].isin(labels)].merge(
         partners[["partner_id", "currency", "monthly_fee", "credit_cap_pct", "earnback_months"]],
         on="partner_id",
     )
@@ -54,6 +54,11 @@ def assess_credits(
     credits["chronic"] = credits["chronic"].astype(object).fillna(False).astype(bool)
     ordered = credits.sort_values(["partner_id", "kpi_id", "period"], ignore_index=True)
     return ordered[CREDIT_COLUMNS]
+
+
+def _breaches(monthly: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``columns`` of the rows in breach, keys as text (whatever dtype they came in)."""
+    return decoded(monthly.loc[monthly["status"].eq("breach").to_numpy(dtype=bool), columns])
 
 
 def _apply_cap(terms: pd.DataFrame) -> pd.DataFrame:
@@ -83,15 +88,9 @@ def earnback_states(
     offset = np.concatenate([np.arange(1, k + 1) for k in n]) if n.sum() else np.array([], int)
     following = month[position] + offset
     known = following <= last_month.ordinal
-    met = _met_months(monthly)
-    keys = pd.MultiIndex.from_arrays(
-        [
-            credits["partner_id"].to_numpy()[position],
-            credits["kpi_id"].to_numpy()[position],
-            following,
-        ]
-    )
-    is_met = keys.isin(met)
+    partners, kpis = vocabulary(credits["partner_id"]), vocabulary(credits["kpi_id"])
+    pair = encode(credits["partner_id"], partners) * len(kpis) + encode(credits["kpi_id"], kpis)
+    is_met = _within(pair[position] * _MONTHS + following, _met_months(monthly, partners, kpis))
     known_count = np.bincount(position[known], minlength=len(credits))
     missed = np.bincount(position[known & ~is_met], minlength=len(credits))
     state = np.where(
@@ -100,15 +99,30 @@ def earnback_states(
     return pd.Series(state, index=credits.index, dtype=object)
 
 
-def _met_months(monthly: pd.DataFrame) -> pd.MultiIndex:
-    met = monthly[monthly["status"].eq("met")]
-    return pd.MultiIndex.from_arrays(
-        [
-            met["partner_id"].to_numpy(),
-            met["kpi_id"].to_numpy(),
-            month_ordinals(met["period"]),
-        ]
-    )
+def _within(wanted: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """``np.isin(wanted, pool)`` for a few ``wanted`` in a large ``pool`` (no sort of it)."""
+    targets = np.unique(wanted)
+    if not len(targets):
+        return np.zeros(len(wanted), dtype=bool)
+    at = np.minimum(np.searchsorted(targets, pool), len(targets) - 1)
+    found = np.zeros(len(targets), dtype=bool)
+    found[at[targets[at] == pool]] = True
+    return found[np.searchsorted(targets, wanted)]
+
+
+_MONTHS = 1 << 32  # more month ordinals than any date pandas can hold
+
+
+def _met_months(monthly: pd.DataFrame, partners: pd.Index, kpis: pd.Index) -> np.ndarray:
+    """(partner × len(kpis) + KPI) × _MONTHS + month ordinal of each ``met`` row whose
+    partner and KPI are in ``partners`` and ``kpis``."""
+    met = monthly.loc[
+        monthly["status"].eq("met").to_numpy(dtype=bool), ["partner_id", "kpi_id", "period"]
+    ]
+    partner, kpi = encode(met["partner_id"], partners), encode(met["kpi_id"], kpis)
+    mine = (partner >= 0) & (kpi >= 0)
+    pair = partner[mine] * len(kpis) + kpi[mine]
+    return pair * _MONTHS + month_ordinals(met["period"])[mine]
 
 
 def chronic_breaches(
@@ -120,8 +134,7 @@ def chronic_breaches(
         partners["chronic_breaches"].notna() & partners["chronic_window_months"].notna(),
         ["partner_id", "chronic_breaches", "chronic_window_months"],
     ]
-    breaches = monthly.loc[monthly["status"].eq("breach"), ["partner_id", "kpi_id", "period"]]
-    breaches = breaches.merge(rules, on="partner_id")
+    breaches = _breaches(monthly, ["partner_id", "kpi_id", "period"]).merge(rules, on="partner_id")
     if breaches.empty or not months:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CHRONIC_COLUMNS})
     breaches["ordinal"] = month_ordinals(breaches["period"])

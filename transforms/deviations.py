@@ -97,11 +97,13 @@ class KpiTerms:
         self, kpi_ids: Sequence[str], values: Sequence[float], partner_ids: Sequence[str]
     ) -> list[str]:
         """:meth:`value` of each KPI, value and partner given (one lookup per pair)."""
-        shapes = {pair: self._shape(*pair) for pair in set(zip(kpi_ids, partner_ids, strict=True))}
-        return [
-            f"{value:,.{shapes[kpi, partner][0]}f}{shapes[kpi, partner][1]}"
-            for kpi, value, partner in zip(kpi_ids, values, partner_ids, strict=True)
-        ]
+        shapes = {kpi: self._shape(kpi, None) for kpi in set(kpi_ids)}  # one per KPI …
+        by_partner = {k for k in shapes if self._get(k, "unit") == "currency"}  # … or pair
+        shown = []
+        for kpi, value, partner in zip(kpi_ids, values, partner_ids, strict=True):
+            places, suffix = self._shape(kpi, partner) if kpi in by_partner else shapes[kpi]
+            shown.append(f"{value:,.{places}f}{suffix}")
+        return shown
 
     def _shape(self, kpi_id: str, partner_id: str | None) -> tuple[int, str]:
         """Decimal places and unit suffix of ``kpi_id``'s values for ``partner_id``."""
@@ -112,6 +114,12 @@ class KpiTerms:
         if unit == "currency":
             suffix = f" {self._currency.get(partner_id or '', '')}".rstrip()
         return places, suffix
+
+
+def records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
+    """The rows of ``columns`` as dicts of Python values (``to_dict("records")`` of them)."""
+    values = [frame[column].tolist() for column in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def deviation_frame(records: Iterable[dict[str, Any]]) -> pd.DataFrame:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from transforms.codes import month_ordinals
+from transforms.deviations import records
 from transforms.schemas import ObjectivesCsv
 
 CSV_COLUMNS = list(ObjectivesCsv.to_schema().columns)
@@ -63,11 +64,9 @@ def at_least_as_good(value: pd.Series, threshold: pd.Series, lower: pd.Series) -
 def monthly_points(monthly: pd.DataFrame, wanted: pd.DataFrame) -> pd.DataFrame:
     """One row per partner, KPI and month with a value: partner_id, kpi_id, month, actual
     (month as a Period ordinal), for the partners and KPIs that ``wanted`` names."""
-    keep = (
-        monthly["actual"].notna()
-        & monthly["partner_id"].isin(wanted["partner_id"].unique())
-        & monthly["kpi_id"].isin(wanted["kpi_id"].unique())
-    )
+    keep = monthly["kpi_id"].isin(wanted["kpi_id"].unique()).to_numpy(dtype=bool, copy=True)
+    keep &= monthly["actual"].notna().to_numpy()
+    keep[keep] = monthly["partner_id"][keep].isin(wanted["partner_id"].unique()).to_numpy()
     points = monthly.loc[keep, ["partner_id", "kpi_id", "period", "actual"]]
     points = points.drop_duplicates(["partner_id", "kpi_id", "period"], keep="last")
     return pd.DataFrame(
@@ -252,9 +251,9 @@ def _kpi_phrase(name: object, kpi_id: str) -> str:
 
 def format_value(value: float, unit: object, decimals: object) -> str:
     """A KPI value for a message: the KPI's display decimals, ``%`` for percent units."""
-    if value is None or pd.isna(value):
+    if value is None or (value != value if isinstance(value, float) else pd.isna(value)):
         return "no data"
-    places = int(decimals) if isinstance(decimals, int | float) and not pd.isna(decimals) else 2
+    places = int(decimals) if isinstance(decimals, int | float) and decimals == decimals else 2
     return f"{value:.{places}f}{'%' if unit == 'percent' else ''}"
 
 
@@ -281,6 +280,25 @@ def _objective_message(row: Mapping[Any, Any]) -> str:
     return head + tail + (", short of the target" if row["forecast_misses"] else "")
 
 
+_SHOWN = [  # what a message shows
+    "objective_id",
+    "title",
+    "_kpi",
+    "unit",
+    "decimals",
+    "current",
+    "period",
+    "progress_pct",
+    "target",
+    "deadline",
+    "status",
+    "behind",
+    "expected_pct",
+    "forecast",
+    "forecast_misses",
+]
+
+
 def objective_deviations(assessed: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame:
     """DeviationsCsv rows for objectives missed (critical), off track (critical) or at risk
     (warning) at E; kpi_id is the objective's KPI, period is E."""
@@ -295,6 +313,6 @@ def objective_deviations(assessed: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataF
     flagged["_kpi"] = [_kpi_phrase(n, k) for n, k in zip(names, flagged["kpi_id"], strict=True)]
     flagged["kind"] = "objective_" + flagged["status"]
     flagged["severity"] = flagged["kind"].map(_SEVERITY)
-    flagged["message"] = [_objective_message(row) for row in flagged.to_dict("records")]
+    flagged["message"] = [_objective_message(row) for row in records(flagged, _SHOWN)]
     ordered = flagged.sort_values(["partner_id", "kpi_id", "objective_id"])
     return ordered[columns].reset_index(drop=True)

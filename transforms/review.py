@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from transforms.aggregation import monthly_values
-from transforms.codes import factorize_sorted, vocabulary
+from transforms.codes import categorized, decoded, factorize_sorted, vocabulary
 from transforms.credits import assess_credits, chronic_breaches
 from transforms.deviations import (
     SEVERITY,
@@ -47,20 +47,26 @@ from transforms.signals import assess_signals, signal_deviations
 PENDING_CHANGES = ("proposed", "assessed")
 OPEN_ACTIONS = ("open", "in_progress")
 RECENT_DECISION_DAYS = 90
+ENCODED = ("partner_id", "kpi_id", "month")
 
 
 def build_review(catalog: Catalog, source: SourceData, run: RunSpec) -> ReviewModel:
     """Scorecard, monthly statuses, objectives, signals, credits, freshness, deviations,
     and the scope changes, actions and comments in scope of ``run``."""
-    observations, kpis = source.observations, catalog.kpis
-    values = monthly_values(observations, kpis)
-    keys = scorecard_keys(observations, catalog.service_levels, catalog.objectives)
-    scorecard = build_scorecard(
-        observations, kpis, catalog.service_levels, catalog.objectives, run, keys
+    # text keys become integer codes (category columns) once, here, and text again only
+    # in the model's frames
+    observations = categorized(source.observations, ENCODED)
+    kpis = catalog.kpis
+    values = monthly_values(observations, kpis, coded=True)
+    keys = categorized(
+        scorecard_keys(observations, catalog.service_levels, catalog.objectives),
+        ("partner_id", "kpi_id"),
     )
-    statuses = monthly_scorecard(
-        values, keys, _status_months(observations, catalog, run), catalog.service_levels, kpis
+    scorecard = decoded(
+        build_scorecard(observations, kpis, catalog.service_levels, catalog.objectives, run, keys)
     )
+    months = _status_months(observations, catalog, run)
+    statuses = monthly_scorecard(values, keys, months, catalog.service_levels, kpis, coded=True)
     judged_months = [p.first_month for p in run.judged if p.kind == "month"]
     chronic = chronic_breaches(statuses, catalog.partners, judged_months)
     credits = assess_credits(
@@ -91,8 +97,8 @@ def build_review(catalog: Catalog, source: SourceData, run: RunSpec) -> ReviewMo
     )
     return ReviewModel(
         run=run,
-        scorecard=order_rows(scorecard, run),
-        monthly=order_rows(_model_months(statuses, observations, run), run),
+        scorecard=scorecard.take(grid_order(len(scorecard), run)).reset_index(drop=True),
+        monthly=_model_months(statuses, observations, run),  # in order_rows order already
         objectives=objectives.sort_values(["partner_id", "kpi_id", "objective_id"]).reset_index(
             drop=True
         ),
@@ -127,10 +133,25 @@ def _first_data_month(observations: pd.DataFrame) -> pd.Period:
 
 
 def _model_months(statuses: pd.DataFrame, observations: pd.DataFrame, run: RunSpec) -> pd.DataFrame:
+    """The statuses from the first judged month or month with data on, keys as text."""
     first = min(p.first_month for p in run.judged)
     if not observations.empty:
         first = min(first, _first_data_month(observations))
-    return statuses[statuses["period"] >= str(first)].reset_index(drop=True)
+    period, periods = factorize_sorted(statuses["period"])
+    kept = statuses[np.append(periods >= str(first), False)[period]]
+    status = kept["status"].cat  # category codes → the status texts as object strings
+    labels = np.append(status.categories.to_numpy(dtype=object), np.array([None], dtype=object))
+    kept = kept.assign(status=pd.Series(labels[status.codes.to_numpy()], kept.index, object))
+    return decoded(kept).reset_index(drop=True)
+
+
+def grid_order(rows: int, run: RunSpec) -> np.ndarray:
+    """The :func:`order_rows` order of a scorecard of ``rows`` rows: keys (sorted) × the
+    run's periods in the order given."""
+    ranks = _period_ranks(pd.Series([p.label for p in run.periods], dtype=object), run)
+    within = np.argsort([ranks[p.label] for p in run.periods], kind="stable")
+    keys = rows // max(len(run.periods), 1)
+    return (np.arange(keys)[:, None] * len(run.periods) + within[None, :]).ravel()
 
 
 def actions_in_scope(actions: pd.DataFrame, run: RunSpec) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from transforms.aggregation import period_values
-from transforms.codes import decode, encode, vocabulary
+from transforms.codes import decode, distinct_codes, encode, positions, vocabulary
 from transforms.periods import AssessedPeriod, RunSpec
 from transforms.schemas import ScorecardCsv
 
@@ -41,7 +41,7 @@ def scorecard_keys(
     partners = vocabulary(*(frame["partner_id"] for frame in frames))
     kpis = vocabulary(*(frame["kpi_id"] for frame in frames))
     pairs = np.concatenate([_pair_codes(frame, partners, kpis) for frame in frames])
-    pairs = np.unique(pairs[pairs >= 0])
+    pairs = distinct_codes(pairs, len(partners) * len(kpis))
     return pd.DataFrame(
         {
             "partner_id": decode(pairs // max(len(kpis), 1), partners),
@@ -64,6 +64,7 @@ def judge_periods(
     service_levels: pd.DataFrame,
     kpis: pd.DataFrame,
     with_data_or_target: bool = False,
+    coded: bool = False,
 ) -> pd.DataFrame:
     """Every key × period (period, first_day, …) with its values, version in force and
     status, by key then period in the order given.
@@ -72,7 +73,8 @@ def judge_periods(
     per partner, KPI and period). Added: actual, numerator, denominator, rows,
     insufficient_volume, expected, minimum, credit_pct, change (empty without data or a
     version) and status. ``with_data_or_target``: only cells with rows or a version in
-    force. Cells are a key's position × len(periods) + the period's.
+    force. Cells are a key's position × len(periods) + the period's. ``coded``: status
+    as a ``category`` column (the keys and periods keep the dtypes they come with).
     """
     cells = _Cells(keys, len(periods))
     data = cells.locate(values, periods["period"])
@@ -94,8 +96,7 @@ def judge_periods(
     for column in ("actual", "numerator", "denominator"):
         grid[column] = _pick(values[column].to_numpy(dtype=float), found, np.nan)
     grid["rows"] = _pick(values["rows"].to_numpy(dtype=np.int64), found, 0).astype(int)
-    flagged = values["insufficient_volume"].astype(object).fillna(False).astype(bool)
-    grid["insufficient_volume"] = _pick(flagged.to_numpy(dtype=bool), found, False)
+    grid["insufficient_volume"] = _pick(_flags(values["insufficient_volume"]), found, False)
     for column in ("expected", "minimum", "credit_pct"):
         grid[column] = _pick(service_levels[column].to_numpy(dtype=float), version, np.nan)
     change = service_levels["change"].astype(object)
@@ -103,8 +104,19 @@ def judge_periods(
     grid["change"] = pd.Series(changes, index=grid.index, dtype=object)  # not inferred as str
     direction = keys["kpi_id"].map(kpis.set_index("kpi_id")["direction"])
     lower = direction.eq("lower_is_better").to_numpy(dtype=bool)
-    grid["status"] = pd.Series(judge_status(grid, lower[key]), index=grid.index, dtype=object)
+    code = status_codes(grid, lower[key])
+    if coded:
+        grid["status"] = pd.Categorical.from_codes(code, categories=pd.Index(STATUSES))
+    else:
+        grid["status"] = pd.Series(STATUSES[code], index=grid.index, dtype=object)
     return grid
+
+
+def _flags(column: pd.Series) -> np.ndarray:
+    """A boolean column as a numpy array, empty cells False."""
+    if column.dtype == bool:
+        return column.to_numpy()
+    return column.astype(object).fillna(False).astype(bool).to_numpy(dtype=bool)
 
 
 def _pick(column: np.ndarray, at: np.ndarray, missing: object) -> np.ndarray:
@@ -125,15 +137,12 @@ class _Cells:
     def key_of(self, frame: pd.DataFrame) -> np.ndarray:
         """The position in ``keys`` of each row's partner and KPI (-1: not a key)."""
         pair = _pair_codes(frame, self.partners, self.kpis)
-        at = np.searchsorted(self.pairs, pair)
-        found = (pair >= 0) & (at < len(self.pairs))
-        found[found] = self.pairs[at[found]] == pair[found]
-        return np.where(found, at, -1)
+        return positions(self.pairs, pair, len(self.partners) * max(len(self.kpis), 1))
 
     def locate(self, values: pd.DataFrame, labels: pd.Series) -> np.ndarray:
         """The cell of each row of ``values`` (-1: its key or period is not in the grid)."""
         key = self.key_of(values)
-        period = pd.Index(labels.astype(object)).get_indexer(values["period"].astype(object))
+        period = encode(values["period"], pd.Index(labels.astype(object)).astype(str))
         return np.where((key >= 0) & (period >= 0), key * self.periods + period, -1)
 
 
@@ -169,6 +178,11 @@ def _versions_in_force(
 def judge_status(frame: pd.DataFrame, lower: np.ndarray) -> np.ndarray:
     """The status of each row (actual, expected, minimum, rows, insufficient_volume), as
     object strings; ``lower``: per row, whether its KPI is lower_is_better."""
+    return STATUSES[status_codes(frame, lower)]
+
+
+def status_codes(frame: pd.DataFrame, lower: np.ndarray) -> np.ndarray:
+    """:func:`judge_status` as positions in STATUSES."""
     actual = frame["actual"].to_numpy(dtype=float)
     expected = frame["expected"].to_numpy(dtype=float)
     minimum = frame["minimum"].to_numpy(dtype=float)
@@ -186,7 +200,7 @@ def judge_status(frame: pd.DataFrame, lower: np.ndarray) -> np.ndarray:
         np.arange(5),
         default=5,
     )
-    return STATUSES[code]
+    return code
 
 
 def build_scorecard(
@@ -206,7 +220,7 @@ def build_scorecard(
     if keys is None:
         keys = scorecard_keys(observations, service_levels, objectives)
     values = period_values(
-        observations, kpis, {p.label: [str(m) for m in p.months] for p in run.periods}
+        observations, kpis, {p.label: [str(m) for m in p.months] for p in run.periods}, True
     )
     grid = judge_periods(keys, values, _period_frame(run.periods), service_levels, kpis)
     columns = [*SCORECARD_COLUMNS, *RUN_COLUMNS, "credit_pct", "insufficient_volume"]
@@ -219,19 +233,24 @@ def monthly_scorecard(
     months: Sequence[pd.Period],
     service_levels: pd.DataFrame,
     kpis: pd.DataFrame,
+    coded: bool = False,
 ) -> pd.DataFrame:
     """One row per key and month of ``months`` with data or a version in force.
 
     ``monthly`` is :func:`transforms.aggregation.monthly_values`. Columns: ScorecardCsv
-    (period ``YYYY-MM``) + credit_pct, change, insufficient_volume.
+    (period ``YYYY-MM``) + credit_pct, change, insufficient_volume. ``coded``: period and
+    status as ``category`` columns (partner_id and kpi_id keep the dtype of ``keys``).
     """
+    labels = [str(m) for m in months]
     frame = pd.DataFrame(
         {
-            "period": [str(m) for m in months],
+            "period": pd.Categorical(labels, categories=labels) if coded else labels,
             "first_day": [m.start_time for m in months],
         }
     )
-    grid = judge_periods(keys, monthly, frame, service_levels, kpis, with_data_or_target=True)
+    grid = judge_periods(
+        keys, monthly, frame, service_levels, kpis, with_data_or_target=True, coded=coded
+    )
     return grid[MONTHLY_STATUS_COLUMNS]
 
 

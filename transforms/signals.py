@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from transforms.codes import month_ordinals
+from transforms.deviations import records
 from transforms.objectives import format_value
 
 RUN_LENGTH = 7
@@ -75,7 +76,7 @@ def window_points(monthly: pd.DataFrame, evaluation_month: pd.Period, window: in
     partner_codes, partners = _factorize_rows(monthly["partner_id"], kept)
     kpi_codes, kpi_ids = _factorize_rows(monthly["kpi_id"], kept)
     group = partner_codes * max(len(kpi_ids), 1) + kpi_codes
-    order = np.lexsort((month[kept], group))
+    order = _order(group, month[kept])
     group, kept = group[order], kept[order]
     windows = _Windows(group)
     back = windows.spread(windows.starts + windows.sizes - 1) - np.arange(len(group))
@@ -93,11 +94,28 @@ def window_points(monthly: pd.DataFrame, evaluation_month: pd.Period, window: in
     )
 
 
+def _order(group: np.ndarray, month: np.ndarray) -> np.ndarray:
+    """The stable order by group, then month (no sorting when the rows already are)."""
+    step, later = np.diff(group), np.diff(month)
+    if np.all((step > 0) | ((step == 0) & (later >= 0))):
+        return np.arange(len(group))
+    return np.lexsort((month, group))
+
+
 def _factorize_rows(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, pd.Index]:
     """Codes of ``column`` at ``rows`` numbered by first appearance there, and the labels."""
-    codes, labels = pd.factorize(column)
-    chosen, used = pd.factorize(codes[rows])
-    return chosen.astype(np.int64), pd.Index(labels).take(used)
+    if isinstance(column.dtype, pd.CategoricalDtype):  # the codes, not the text
+        codes, labels = column.cat.codes.to_numpy(), pd.Index(column.cat.categories)
+    else:
+        codes, uniques = pd.factorize(column)
+        labels = pd.Index(uniques)
+    chosen = np.asarray(codes)[rows]
+    # numbered at the head of each run of equal codes: the same first appearances, and
+    # far fewer values to hash than rows
+    heads = np.flatnonzero(np.r_[len(chosen) > 0, chosen[1:] != chosen[:-1]])
+    numbers, used = pd.factorize(chosen[heads])
+    spread = np.repeat(numbers.astype(np.int64), np.diff(np.append(heads, len(chosen))))
+    return spread, labels.take(used)
 
 
 class _Windows:
@@ -194,11 +212,14 @@ def assess_signals(
         return _empty(SIGNAL_COLUMNS), _empty(LIMIT_COLUMNS)
     windows = _Windows(points["group"].to_numpy())
     stats = _window_stats(points, evaluation_month, min_points, windows)
-    latest = pd.concat([points, stats, _runs(points, stats, windows)], axis=1)
-    latest = latest[(latest["back"] == 0) & latest["assessed"]].reset_index(drop=True)
+    runs = _runs(points, stats, windows)
+    at = np.flatnonzero((points["back"].to_numpy() == 0) & stats["assessed"].to_numpy())
+    parts = (points, stats, runs)
+    latest = pd.concat([part.take(at).reset_index(drop=True) for part in parts], axis=1)
     latest["period"] = evaluation_month.strftime("%Y-%m")
     latest = latest.astype({"partner_id": str, "kpi_id": str})
     limits = latest[LIMIT_COLUMNS].astype({"points": int})
+    latest = latest[[*LIMIT_COLUMNS, *_FLAG_COLUMNS]]  # what the signals carry or need
     flags = {
         ("spc_outside", "up"): latest["x"] - latest["ucl"] > latest["eps"],
         ("spc_outside", "down"): latest["lcl"] - latest["x"] > latest["eps"],
@@ -207,11 +228,13 @@ def assess_signals(
         ("spc_trend", "up"): latest["trend_up"],
         ("spc_trend", "down"): latest["trend_down"],
     }
-    found = [
-        latest[mask.fillna(False).astype(bool)].assign(signal=signal, direction=direction)
-        for (signal, direction), mask in flags.items()
-    ]
-    signals = pd.concat(found, ignore_index=True).rename(columns={"x": "value"})
+    found = [np.flatnonzero(mask.fillna(False).astype(bool).to_numpy()) for mask in flags.values()]
+    counts = [len(rows) for rows in found]
+    signals = latest.take(np.concatenate(found)).reset_index(drop=True)  # one take, not six
+    for position, column in enumerate(("signal", "direction")):
+        names = [name[position] for name in flags]
+        signals[column] = pd.Series(np.repeat(names, counts), dtype="str")
+    signals = signals.rename(columns={"x": "value"})
     lower = signals["kpi_id"].map(kpis.set_index("kpi_id")["direction"]) == "lower_is_better"
     signals["concern"] = np.where(
         lower, signals["direction"] == "up", signals["direction"] == "down"
@@ -221,6 +244,7 @@ def assess_signals(
     return signals.sort_values(order)[SIGNAL_COLUMNS].reset_index(drop=True), limits
 
 
+_FLAG_COLUMNS = ["x", "eps", "shift_up", "shift_down", "trend_up", "trend_down"]
 _DTYPES = {"concern": bool, "points": int, "value": float, "cl": float, "lcl": float, "ucl": float}
 
 
@@ -268,8 +292,8 @@ def signal_deviations(signals: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame
     concerns["objective_id"] = None
     concerns["kind"] = concerns["signal"]
     concerns["severity"] = "warning"
-    shown = concerns[_MESSAGE_COLUMNS]  # records of only what a message shows
-    concerns["message"] = [_signal_message(row) for row in shown.to_dict("records")]
+    shown = records(concerns, _MESSAGE_COLUMNS)  # only what a message shows
+    concerns["message"] = [_signal_message(row) for row in shown]
     ordered = concerns.sort_values(["partner_id", "kpi_id", "kind"])
     return ordered[DEVIATION_COLUMNS].reset_index(drop=True)
 

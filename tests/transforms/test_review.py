@@ -7,8 +7,8 @@ import pytest
 
 from transforms import schemas
 from transforms.model import Catalog, SourceData
-from transforms.periods import nightly_run, parse_quarter, quarterly_run
-from transforms.review import build_review
+from transforms.periods import RunSpec, nightly_run, parse_quarter, quarterly_run
+from transforms.review import build_review, order_rows
 
 Q3 = quarterly_run(parse_quarter("2026-Q3", 1))
 NIGHTLY = nightly_run(date(2026, 10, 5))
@@ -332,3 +332,13 @@ def test_key_columns_as_category_or_arrow_strings_give_the_same_review(dtype: st
         ):
             pd.testing.assert_frame_equal(getattr(got, name), getattr(expected, name))
         assert not expected.deviations.empty and not expected.monthly.empty
+
+
+@pytest.mark.parametrize("run", [Q3, NIGHTLY], ids=["quarterly", "nightly"])
+def test_scorecard_and_monthly_come_in_order_rows_order_without_resorting(run: RunSpec) -> None:
+    """build_review lays these grids out in order instead of sorting them again."""
+    model = build_review(catalog(), source(), run)
+    for frame in (model.scorecard, model.monthly):
+        pd.testing.assert_frame_equal(frame, order_rows(frame, model.run), check_exact=True)
+    assert model.monthly["status"].dtype == object
+    assert model.scorecard["partner_id"].dtype == "str"

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from transforms.codes import (
+    categorized,
+    decoded,
+    distinct_codes,
+    factorize_sorted,
+    month_ordinals,
+    positions,
+)
+
+
+@pytest.mark.parametrize("dtype", ["object", "str", "string[pyarrow]", "category"])
+def test_categorized_then_decoded_gives_the_text_back(dtype: str) -> None:
+    frame = pd.DataFrame({"key": pd.Series(["b", None, "a", "b"], dtype=dtype), "n": [1, 2, 3, 4]})
+    coded = categorized(frame, ["key"])
+    assert list(coded["key"].cat.categories) == ["a", "b"]
+    assert list(coded["key"].cat.codes) == [1, -1, 0, 1]
+    back = decoded(coded)
+    assert back["key"].dtype == "str"
+    assert back["key"].tolist()[0::2] == ["b", "a"] and pd.isna(back["key"].iloc[1])
+    assert back["n"].tolist() == [1, 2, 3, 4]
+
+
+def test_factorize_sorted_reorders_unsorted_or_unused_categories() -> None:
+    column = pd.Series(pd.Categorical(["b", "a", "b"], categories=["z", "b", "a"]))
+    codes, labels = factorize_sorted(column)
+    assert list(labels) == ["a", "b"]
+    assert codes.tolist() == [1, 0, 1]
+
+
+def test_distinct_codes_equal_numpy_unique_dense_or_sparse() -> None:
+    codes = np.array([5, -1, 3, 5, 0, 3])
+    assert distinct_codes(codes, 8).tolist() == [0, 3, 5]
+    assert distinct_codes(codes, 10**9).tolist() == [0, 3, 5]
+
+
+@pytest.mark.parametrize("size", [8, 10**9], ids=["table", "search"])
+def test_positions_find_each_code_or_minus_one(size: int) -> None:
+    found = positions(np.array([1, 4, 6]), np.array([6, 2, -1, 1, 4, 7]), size)
+    assert found.tolist() == [2, -1, -1, 0, 1, -1]
+
+
+def test_month_ordinals_of_category_and_text_agree() -> None:
+    labels = ["2026-07", "2025-12", "2026-07"]
+    text = month_ordinals(pd.Series(labels))
+    category = month_ordinals(pd.Series(labels, dtype="category"))
+    assert text.tolist() == category.tolist()
+    assert text[0] - text[1] == 7
