@@ -29,6 +29,7 @@ from partner_review.paths import InputPaths
 from partner_review.readers import SUPPORTED_SUFFIXES, Required, read_table
 from partner_review.settings import Settings
 from transforms import schemas
+from transforms.categories import concat_rows
 from transforms.cells import REJECTED_COLUMNS, RawFrame, concat_rejected
 from transforms.logs import (
     ACTION_FIELDS,
@@ -202,20 +203,16 @@ def _count_rejected(files: list[dict[str, object]], rejected: pd.DataFrame) -> p
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The frames' rows one after the other (``pd.concat``), built one column at a time:
-    each column is removed from the frames once joined, so the peak memory is the frames
-    and one joined column, not twice the frames (millions of kept rows)."""
+    """The frames' rows one after the other, category columns kept as such, built one
+    column at a time (:func:`transforms.categories.concat_rows`): each column is removed
+    from the frames once joined, so the peak memory is the frames and one joined column,
+    not twice the frames (millions of kept rows)."""
     parts = [f for f in frames if not f.empty]
     if not parts:
         return frames[0]
-    if len(parts) == 1 or any(list(f.columns) != list(parts[0].columns) for f in parts):
-        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    joined = pd.DataFrame(index=pd.RangeIndex(sum(len(f) for f in parts)))
-    for name in list(parts[0].columns):
-        joined[name] = pd.concat([f[name] for f in parts], ignore_index=True)
-        for frame in parts:
-            del frame[name]
-    return joined
+    if any(list(f.columns) != list(parts[0].columns) for f in parts):
+        return pd.concat(parts, ignore_index=True)
+    return concat_rows(parts, consume=True)
 
 
 def _file_row(label: str, kind: str, digest: str, rows: int) -> dict[str, object]:
