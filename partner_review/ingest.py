@@ -15,6 +15,8 @@ the sha256 of a file refused for its size is empty, since it is not read.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -125,7 +127,7 @@ def load_sources(settings: Settings) -> SourceData:
     superseded = result.superseded
     observations = _concat([result.observations, answers])
     del result, answers  # the kept rows live on in `observations` only (peak memory)
-    return SourceData(
+    source = SourceData(
         # validated in place: the frame was built here, and a copy of millions of rows is
         # the largest allocation of a run
         observations=schemas.Observations.validate(observations, lazy=True, inplace=True),
@@ -136,6 +138,19 @@ def load_sources(settings: Settings) -> SourceData:
         actions=schemas.Actions.validate(logs["actions"], lazy=True),
         comments=schemas.Comments.validate(logs["comments"], lazy=True),
     )
+    return_freed_memory()
+    return source
+
+
+def return_freed_memory() -> None:
+    """Give the C heap's freed pages back to the system (glibc ``malloc_trim``; nothing
+    elsewhere). Checking files batch by batch frees many arrays of a few megabytes that
+    glibc keeps for reuse: about 300 MB on 7 million rows, which the next stage would
+    otherwise hold on top of its own peak."""
+    name = ctypes.util.find_library("c")
+    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    if trim is not None:
+        trim(0)
 
 
 def input_files(folder: Path) -> list[Path]:

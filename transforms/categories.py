@@ -49,17 +49,26 @@ def month_category(days: pd.Series) -> pd.Categorical:
     return coded_category(codes, pd.Index(np.datetime_as_string(months, unit="M")))
 
 
+def empty_category(rows: int) -> pd.Categorical:
+    """``rows`` empty cells, as a category of no label."""
+    return pd.Categorical.from_codes(np.full(rows, -1, dtype=np.int8), _text([]))
+
+
 def as_category(column: pd.Series) -> pd.Series:
     """``column`` as a category of sorted, used ``str`` labels (no copy of the text)."""
     if not isinstance(column.dtype, pd.CategoricalDtype):
         codes, labels = pd.factorize(column.astype(TEXT), sort=True)
-        return pd.Series(
-            pd.Categorical.from_codes(codes, _text(labels)), index=column.index, name=column.name
-        )
-    values = column.array.remove_unused_categories()
+        return _series(pd.Categorical.from_codes(codes, _text(labels)), column)
+    values = column.array
     if values.categories.dtype != TEXT or not values.categories.is_monotonic_increasing:
         return as_category(pd.Series(values.astype(TEXT), index=column.index, name=column.name))
-    return pd.Series(values, index=column.index, name=column.name)
+    codes = values.codes
+    used = np.bincount(codes[codes >= 0], minlength=len(values.categories)) > 0
+    if used.all():
+        return column
+    # pandas' remove_unused_categories does this too, but through a hash table of the codes
+    renumbered = np.append(np.cumsum(used) - 1, -1)
+    return _series(pd.Categorical.from_codes(renumbered[codes], values.categories[used]), column)
 
 
 def concat_column(parts: Sequence[pd.Series]) -> pd.Series:
@@ -95,6 +104,10 @@ def as_text(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with its category columns as ``str`` (the same labels, row by row)."""
     kinds = {c: TEXT for c, t in frame.dtypes.items() if isinstance(t, pd.CategoricalDtype)}
     return frame.astype(kinds) if kinds else frame
+
+
+def _series(values: pd.Categorical, like: pd.Series) -> pd.Series:
+    return pd.Series(values, index=like.index, name=like.name)
 
 
 def _text(labels: Any) -> pd.Index:

@@ -31,6 +31,7 @@ from transforms.categories import (
     coded_category,
     concat_rows,
     constant_category,
+    empty_category,
     month_category,
 )
 from transforms.cells import (
@@ -143,8 +144,8 @@ def _checked_rows(
             "period_end": kept_rows(end),
             "month": pd.Series(month_category(kept_start), index=kept_start.index),
             **{name: kept_rows(numbers[name]) for name in NUMBER_COLUMNS},
-            "source": kept_rows(as_category(column_optional_text(raw, "source"))),
-            "note": kept_rows(as_category(column_optional_text(raw, "note"))),
+            "source": kept_rows(optional_category(raw, "source")),
+            "note": kept_rows(optional_category(raw, "note")),
             "file": kept_rows(batch.file_category()),
             "line": kept_rows(raw["line"]).astype("int64"),
             "origin": pd.Series(
@@ -169,6 +170,14 @@ def _checked_rows(
 def text_category(text: CodedText) -> pd.Series:
     """Every row's text of a coded column as a ``category`` (no text copied per row)."""
     return pd.Series(coded_category(text.codes, text.distinct), index=text.index)
+
+
+def optional_category(raw: pd.DataFrame, name: str) -> pd.Series:
+    """An optional text column (``source``, ``note``) as a category: NaN where empty or
+    absent."""
+    if name not in raw.columns:
+        return pd.Series(empty_category(len(raw)), index=raw.index)
+    return as_category(column_optional_text(raw, name))
 
 
 def used_categories(rows: pd.DataFrame) -> pd.DataFrame:

@@ -18,18 +18,14 @@ import numpy as np
 import pandas as pd
 
 from transforms.batches import Batch, batches, single
-from transforms.categories import (
-    as_category,
-    concat_rows,
-    constant_category,
-    month_category,
-)
+from transforms.categories import concat_rows, constant_category, month_category
 from transforms.cells import Faults, RawFrame, concat_rejected, flag_extra_cells
 from transforms.observation_cells import flag_number_faults
 from transforms.observations import (
     OBSERVATION_COLUMNS,
     empty_observations,
     flag_identity,
+    optional_category,
     text_category,
     used_categories,
 )
@@ -38,7 +34,6 @@ from transforms.row_checks import (
     coded_text,
     column_dates,
     column_numbers,
-    column_optional_text,
 )
 
 SURVEY_REQUIRED = ("partner_id", "kpi_id", "response_date", "score")
@@ -119,8 +114,8 @@ def _checked_answers(
             "numerator": pd.Series(numerator, index=raw.index)[ok],
             "denominator": 1.0,
             "value": np.nan,
-            "source": as_category(column_optional_text(raw, "source"))[ok],
-            "note": as_category(column_optional_text(raw, "note"))[ok],
+            "source": optional_category(raw, "source")[ok],
+            "note": optional_category(raw, "note")[ok],
             "file": batch.file_category()[ok],
             "line": raw.loc[ok, "line"].astype("int64"),
             "origin": pd.Series(constant_category("survey", len(day)), index=day.index),
