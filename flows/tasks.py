@@ -158,6 +158,10 @@ def compute_review(settings: Settings, run: RunSpec, staging: Path) -> dict[str,
 
     source: SourceData = _load(staging / WORK_DIR / SOURCE_FILE)
     model = build_review(build_catalog(settings), source, run)
+    del source  # the observation rows live on in the model only (peak memory)
+    # the later tasks never read observation rows (restatements read source.pkl): the
+    # model is saved without them, so each task that loads it loads the model's frames only
+    model = without_observations(model)
     _save(staging / WORK_DIR / MODEL_FILE, model)
     counts = {"deviations": len(model.deviations), "credits": len(model.credits)}
     log.info("computed %(deviations)d deviations and %(credits)d credits", counts)

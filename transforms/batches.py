@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from transforms.categories import as_category, coded_category
 from transforms.cells import RawFrame
 from transforms.row_checks import constant_text
 
@@ -37,11 +38,22 @@ class Batch:
     frame: pd.DataFrame  # the files' raw frames one after the other
     files: pd.Series  # each row's file (``str``), on the index of ``frame``
     decimal_comma: bool
+    names: tuple[str, ...] = ()  # the files, in order (empty: read them from ``files``)
+    sizes: tuple[int, ...] = ()  # the rows of each of ``names``
+
+    def file_category(self) -> pd.Series:
+        """Each row's file as a ``category`` (see :mod:`transforms.categories`)."""
+        if not self.names:
+            return as_category(self.files)
+        codes = np.repeat(np.arange(len(self.names)), self.sizes)
+        return pd.Series(coded_category(codes, pd.Index(self.names)), index=self.frame.index)
 
 
 def single(table: RawFrame) -> Batch:
     """One file as a batch of its own."""
-    return Batch(table.frame, constant_text(table.file, table.frame.index), table.decimal_comma)
+    frame = table.frame
+    files = constant_text(table.file, frame.index)
+    return Batch(frame, files, table.decimal_comma, (table.file,), (len(frame),))
 
 
 def batches(tables: Iterable[RawFrame], max_rows: int = BATCH_ROWS) -> Iterator[Batch]:
@@ -70,5 +82,6 @@ def _joined(tables: list[RawFrame]) -> Batch:
         return single(tables[0])
     frame = pd.concat([t.frame for t in tables], ignore_index=True)
     labels = np.array([t.file for t in tables], dtype=object)
-    files = pd.Series(np.repeat(labels, [t.rows for t in tables]), index=frame.index, dtype="str")
-    return Batch(frame, files, tables[0].decimal_comma)
+    sizes = [len(t.frame) for t in tables]
+    files = pd.Series(np.repeat(labels, sizes), index=frame.index, dtype="str")
+    return Batch(frame, files, tables[0].decimal_comma, tuple(labels), tuple(sizes))

@@ -25,6 +25,15 @@ from typing import Any, cast
 import pandas as pd
 
 from transforms.batches import Batch, batches, single
+from transforms.categories import (
+    CATEGORY_COLUMNS,
+    as_category,
+    coded_category,
+    concat_rows,
+    constant_category,
+    empty_category,
+    month_category,
+)
 from transforms.cells import (
     Faults,
     RawFrame,
@@ -44,8 +53,6 @@ from transforms.row_checks import (
     RowFaults,
     coded_text,
     column_optional_text,
-    constant_text,
-    month_text,
 )
 
 OBSERVATION_REQUIRED: tuple[str | tuple[str, ...], ...] = (
@@ -85,7 +92,8 @@ def build_observations(
     """Every observation file's rows checked, then the duplicate rule applied across files.
 
     Small files are checked together, in batches of consecutive files (see
-    :mod:`transforms.batches`): the same rows as checking each file alone.
+    :mod:`transforms.batches`): the same rows as checking each file alone. The kept
+    rows' repeated text columns are ``category`` (see :mod:`transforms.categories`).
     """
     kept, rejected = [], []
     for batch in batches(tables):
@@ -94,11 +102,11 @@ def build_observations(
         rejected.append(bad)
     if not all(ROW_KEY in rows.columns for rows in kept):
         kept = [rows.drop(columns=ROW_KEY, errors="ignore") for rows in kept]
-    every = pd.concat(kept, ignore_index=True) if kept else empty_observations()
+    every = concat_rows(kept, consume=True) if kept else empty_observations()
     kept.clear()  # each file's kept rows are in `every` now (peak memory)
     kept_at, superseded = duplicate_rule(every)
     observations = kept_rows(every, kept_at, consume=True)  # one column at a time (memory)
-    return ObservationResult(observations, concat_rejected(rejected), superseded)
+    return ObservationResult(used_categories(observations), concat_rejected(rejected), superseded)
 
 
 def check_observation_rows(
@@ -130,17 +138,19 @@ def _checked_rows(
     kept_start = kept_rows(start)
     kept = pd.DataFrame(
         {
-            "partner_id": kept_rows(partner.rows()),
-            "kpi_id": kept_rows(kpi.rows()),
+            "partner_id": kept_rows(text_category(partner)),
+            "kpi_id": kept_rows(text_category(kpi)),
             "period_start": kept_start,
             "period_end": kept_rows(end),
-            "month": month_text(kept_start),
+            "month": pd.Series(month_category(kept_start), index=kept_start.index),
             **{name: kept_rows(numbers[name]) for name in NUMBER_COLUMNS},
-            "source": kept_rows(column_optional_text(raw, "source")),
-            "note": kept_rows(column_optional_text(raw, "note")),
-            "file": kept_rows(batch.files),
+            "source": kept_rows(optional_category(raw, "source")),
+            "note": kept_rows(optional_category(raw, "note")),
+            "file": kept_rows(batch.file_category()),
             "line": kept_rows(raw["line"]).astype("int64"),
-            "origin": constant_text("observation", kept_start.index),
+            "origin": pd.Series(
+                constant_category("observation", len(kept_start)), index=kept_start.index
+            ),
         },
         columns=OBSERVATION_COLUMNS,
     )
@@ -155,6 +165,28 @@ def _checked_rows(
         kept[ROW_KEY] = keys
     rejected = faults.rejected(raw, batch.files)
     return kept.reset_index(drop=True), rejected
+
+
+def text_category(text: CodedText) -> pd.Series:
+    """Every row's text of a coded column as a ``category`` (no text copied per row)."""
+    return pd.Series(coded_category(text.codes, text.distinct), index=text.index)
+
+
+def optional_category(raw: pd.DataFrame, name: str) -> pd.Series:
+    """An optional text column (``source``, ``note``) as a category: NaN where empty or
+    absent."""
+    if name not in raw.columns:
+        return pd.Series(empty_category(len(raw)), index=raw.index)
+    return as_category(column_optional_text(raw, name))
+
+
+def used_categories(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with each of CATEGORY_COLUMNS a category of sorted labels all in use
+    (rows left out by the checks or the duplicate rule leave labels no row has)."""
+    for name in CATEGORY_COLUMNS:
+        if name in rows.columns:
+            rows[name] = as_category(rows[name])
+    return rows
 
 
 def _positions(values: pd.Series, catalog: pd.Series) -> pd.Series:
@@ -197,7 +229,7 @@ def flag_identity(
 
 
 def empty_observations() -> pd.DataFrame:
-    """An Observations frame with no rows."""
+    """An Observations frame with no rows (its text columns ``object``)."""
     types: dict[str, Any] = {
         "period_start": "datetime64[ns]",
         "period_end": "datetime64[ns]",

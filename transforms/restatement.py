@@ -74,16 +74,18 @@ def changed_figures(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
 
 
 def feeding_files(observations: pd.DataFrame, superseded: pd.DataFrame) -> pd.DataFrame:
-    """One row per partner, KPI and file that fed it in the new run (kept or superseded)."""
-    pairs = pd.concat(
-        [
-            observations[["partner_id", "kpi_id", "file"]],
-            superseded[["partner_id", "kpi_id", "file"]],
-            superseded[["partner_id", "kpi_id", "kept_file"]].rename(columns={"kept_file": "file"}),
-        ],
-        ignore_index=True,
+    """One row per partner, KPI and file that fed it in the new run (kept or superseded).
+
+    ``str`` columns whatever the frames' dtypes (Observations' are ``category``); each
+    frame's distinct triples are taken before joining (millions of rows, few triples).
+    """
+    columns = ["partner_id", "kpi_id", "file"]
+    kept_files = superseded[["partner_id", "kpi_id", "kept_file"]].rename(
+        columns={"kept_file": "file"}
     )
-    return pairs.astype(str).drop_duplicates().reset_index(drop=True)
+    parts = [observations[columns], superseded[columns], kept_files]
+    pairs = pd.concat([part.drop_duplicates().astype(str) for part in parts], ignore_index=True)
+    return pairs.drop_duplicates().reset_index(drop=True)
 
 
 def restate_scorecard(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
+from pandera.typing import Category, Series
 
 
 class _Base(pa.DataFrameModel):
@@ -25,21 +25,29 @@ class Observations(_Base):
     Survey answers become rows with numerator +1/0/-1 (nps) or 1/0 (top2box)
     and denominator 1, so answers and ratio rows pool as Σnum/Σden × 100.
     ``month`` is the ``YYYY-MM`` label of the month the row lies in.
+
+    partner_id, kpi_id, month, file and origin repeat a few hundred labels over
+    millions of rows, source and note are mostly empty or repeated: they are
+    ``category`` (one code per row, empty cells NaN), with ``str`` labels
+    sorted in text order and each in use (see :mod:`transforms.categories`); a text
+    column given here becomes such a category. pandera draws no data for a category
+    column, so this model has no ``strategy()`` (the property tests draw rows
+    themselves: tests/properties/frames.py).
     """
 
-    partner_id: Series[str]
-    kpi_id: Series[str]
+    partner_id: Series[Category]
+    kpi_id: Series[Category]
     period_start: Series[pd.Timestamp]
     period_end: Series[pd.Timestamp]
-    month: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}$")
+    month: Series[Category] = pa.Field(str_matches=r"^\d{4}-\d{2}$")
     numerator: Series[float] = pa.Field(nullable=True)
     denominator: Series[float] = pa.Field(nullable=True)
     value: Series[float] = pa.Field(nullable=True)
-    source: Series[str] = pa.Field(nullable=True)
-    note: Series[str] = pa.Field(nullable=True)
-    file: Series[str]
+    source: Series[Category] = pa.Field(nullable=True)
+    note: Series[Category] = pa.Field(nullable=True)
+    file: Series[Category]
     line: Series[int] = pa.Field(ge=1)
-    origin: Series[str] = pa.Field(isin=["observation", "survey"])
+    origin: Series[Category] = pa.Field(isin=["observation", "survey"])
 
 
 class Superseded(_Base):

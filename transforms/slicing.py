@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from transforms.categories import as_text
 from transforms.model import ReviewModel, SourceData
 
 
@@ -28,11 +29,15 @@ def file_partners(
     """One row per data file and partner with kept or superseded rows in it.
 
     A file whose rows were all superseded by a later file (a resend, a correction) is
-    still its partner's: it is listed in that partner's report only.
+    still its partner's: it is listed in that partner's report only. Pairs in the order
+    first seen; ``str`` columns, whatever dtype the frames' were (``category``).
     """
     columns = ["file", "partner_id"]
     frames = [f for f in (observations, superseded) if f is not None and not f.empty]
-    parts = [f[columns] for f in frames if set(columns) <= set(f.columns)]
+    # each frame's own pairs first: a few hundred, not millions of rows joined
+    parts = [
+        as_text(f[columns].drop_duplicates()) for f in frames if set(columns) <= set(f.columns)
+    ]
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
     pairs = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
@@ -75,7 +80,7 @@ def model_for_partner(model: ReviewModel, partner_id: str) -> ReviewModel:
     rejected = model.source.rejected
     source = replace(
         model.source,
-        observations=model.source.observations.iloc[0:0],
+        observations=no_rows(model.source.observations),
         superseded=_only(model.source.superseded, partner_id),
         rejected=rejected[rejected["file"].isin(files["file"])].reset_index(drop=True),
         files=files,
@@ -85,11 +90,20 @@ def model_for_partner(model: ReviewModel, partner_id: str) -> ReviewModel:
 
 def without_observations(model: ReviewModel) -> ReviewModel:
     """The model without the raw observation rows (reports never show them row by row);
-    which partner has rows in which file is kept for model_for_partner."""
-    source: SourceData = replace(model.source, observations=model.source.observations.iloc[0:0])
+    which partner has rows in which file is kept for model_for_partner. A model already
+    without them is returned as it is."""
+    if FILE_PARTNERS in model.extras and model.source.observations.empty:
+        return model
+    source: SourceData = replace(model.source, observations=no_rows(model.source.observations))
     pairs = file_partners(model.source.observations, model.source.superseded)
     extras = {**model.extras, FILE_PARTNERS: pairs}
     return replace(model, source=source, extras=extras)
+
+
+def no_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with no rows, its category columns as ``str`` (an emptied frame hashes,
+    in a fingerprint, as one of text columns: the same whatever the rows' dtype was)."""
+    return as_text(frame.iloc[0:0])
 
 
 def fingerprint_model(model: ReviewModel, *extra: str) -> str:
@@ -200,7 +214,7 @@ def _source_shares(model: ReviewModel) -> list[_Share | None]:
         file_share[pid] = _union([anyones, *parts])
         rejected_share[pid] = _rejected_in(file_share[pid])
     cut = {
-        "observations": _Share(source.observations.iloc[0:0]),
+        "observations": _Share(no_rows(source.observations)),
         "superseded": _by_partner(source.superseded),
         "files": _Share(files, file_share, anyones),
         "rejected": _Share(rejected, rejected_share, _rejected_in(anyones)),

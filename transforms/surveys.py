@@ -18,21 +18,22 @@ import numpy as np
 import pandas as pd
 
 from transforms.batches import Batch, batches, single
+from transforms.categories import concat_rows, constant_category, month_category
 from transforms.cells import Faults, RawFrame, concat_rejected, flag_extra_cells
 from transforms.observation_cells import flag_number_faults
 from transforms.observations import (
     OBSERVATION_COLUMNS,
     empty_observations,
     flag_identity,
+    optional_category,
+    text_category,
+    used_categories,
 )
 from transforms.row_checks import (
     RowFaults,
     coded_text,
     column_dates,
     column_numbers,
-    column_optional_text,
-    constant_text,
-    month_text,
 )
 
 SURVEY_REQUIRED = ("partner_id", "kpi_id", "response_date", "score")
@@ -45,15 +46,16 @@ def build_survey_rows(
     """Every survey file's answers: (Observations rows with origin "survey", rejected rows).
 
     Small files are checked together, in batches of consecutive files (see
-    :mod:`transforms.batches`): the same rows as checking each file alone.
+    :mod:`transforms.batches`): the same rows as checking each file alone. The
+    repeated text columns are ``category`` (see :mod:`transforms.categories`).
     """
     kept, rejected = [], []
     for batch in batches(tables):
         rows, bad = _checked_answers(batch, kpis, partners)
         kept.append(rows)
         rejected.append(bad)
-    answers = pd.concat(kept, ignore_index=True) if kept else empty_observations()
-    return answers, concat_rejected(rejected)
+    answers = concat_rows(kept, consume=True) if kept else empty_observations()
+    return used_categories(answers), concat_rejected(rejected)
 
 
 def check_survey_rows(
@@ -104,19 +106,19 @@ def _checked_answers(
     day = date.values[ok]
     kept = pd.DataFrame(
         {
-            "partner_id": partner.rows()[ok],
-            "kpi_id": kpi.rows()[ok],
+            "partner_id": text_category(partner)[ok],
+            "kpi_id": text_category(kpi)[ok],
             "period_start": day,
             "period_end": day,
-            "month": month_text(day),
+            "month": pd.Series(month_category(day), index=day.index),
             "numerator": pd.Series(numerator, index=raw.index)[ok],
             "denominator": 1.0,
             "value": np.nan,
-            "source": column_optional_text(raw, "source")[ok],
-            "note": column_optional_text(raw, "note")[ok],
-            "file": batch.files[ok],
+            "source": optional_category(raw, "source")[ok],
+            "note": optional_category(raw, "note")[ok],
+            "file": batch.file_category()[ok],
             "line": raw.loc[ok, "line"].astype("int64"),
-            "origin": constant_text("survey", day.index),
+            "origin": pd.Series(constant_category("survey", len(day)), index=day.index),
         },
         columns=OBSERVATION_COLUMNS,
     )

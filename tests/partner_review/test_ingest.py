@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -166,3 +167,18 @@ def test_folder_without_data_files_gives_empty_frames_with_their_columns(tmp_pat
     assert source.observations.empty and source.rejected.empty and source.files.empty
     assert "period_start" in source.observations.columns
     assert "due_date" in source.actions.columns
+
+
+def test_repeated_text_of_kept_rows_is_category_of_sorted_labels_each_in_use(
+    source: SourceData,
+) -> None:
+    """Rows rejected or superseded leave no label behind; labels sort as text."""
+    observations = source.observations
+    assert len(source.rejected) and len(source.superseded)  # rows left out of the frame
+    for name in ("partner_id", "kpi_id", "month", "source", "note", "file", "origin"):
+        column = observations[name]
+        assert isinstance(column.dtype, pd.CategoricalDtype), name
+        labels = column.cat.categories
+        assert labels.tolist() == sorted(labels.tolist()), name
+        assert set(column.dropna().unique()) == set(labels), name
+    assert set(observations["origin"].cat.categories) == {"observation", "survey"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from transforms.batches import batches
+from transforms.categories import concat_rows
 from transforms.cells import RawFrame, concat_rejected
 from transforms.observations import build_observations, check_observation_rows
 from transforms.surveys import build_survey_rows, check_survey_rows
@@ -84,7 +85,7 @@ def test_survey_answers_of_many_files_are_those_of_each_file_alone() -> None:
         files.append(RawFrame(f"s/{number}.csv", frame))
     kept, rejected = build_survey_rows(files, KPIS, PARTNERS)
     alone = [check_survey_rows(f, KPIS, PARTNERS) for f in files]
-    pd.testing.assert_frame_equal(kept, pd.concat([k for k, _ in alone], ignore_index=True))
+    pd.testing.assert_frame_equal(kept, concat_rows([k for k, _ in alone]))
     pd.testing.assert_frame_equal(rejected, concat_rejected([r for _, r in alone]))
     assert rejected[["file", "line", "column"]].values.tolist() == [["s/1.csv", 2, "score"]]
     assert kept["numerator"].tolist() == [1.0, -1.0, 0.0]

@@ -6,7 +6,12 @@ import math
 
 import pandas as pd
 
-from transforms.restatement import changed_figures, changed_inputs, restate_scorecard
+from transforms.restatement import (
+    changed_figures,
+    changed_inputs,
+    feeding_files,
+    restate_scorecard,
+)
 
 
 def _scorecard(rows: list[tuple[str, str, str, float | None, str]]) -> pd.DataFrame:
@@ -97,3 +102,19 @@ def test_a_superseded_row_attributes_both_files_to_its_partner_and_kpi() -> None
     )
     got = restate_scorecard(old, new, old_in, new_in, _fed([]), superseded)
     assert got.loc[0, "changed_files"] == "obs/fix.csv (added)"
+
+
+def test_feeding_files_of_category_rows_are_the_text_triples_in_first_seen_order() -> None:
+    fed = _fed([("B", "AHT", "obs/b.csv"), ("A", "AHT", "obs/a.csv"), ("B", "AHT", "obs/b.csv")])
+    superseded = pd.DataFrame(
+        [("A", "AHT", "obs/old.csv", "obs/a.csv")],
+        columns=["partner_id", "kpi_id", "file", "kept_file"],
+    )
+    got = feeding_files(fed.astype("category"), superseded)
+    pd.testing.assert_frame_equal(got, feeding_files(fed, superseded))
+    assert got.values.tolist() == [
+        ["B", "AHT", "obs/b.csv"],
+        ["A", "AHT", "obs/a.csv"],
+        ["A", "AHT", "obs/old.csv"],
+    ]
+    assert (got.dtypes == "str").all()

@@ -15,6 +15,7 @@ from transforms.model import ReviewModel, SourceData
 from transforms.periods import nightly_run, parse_quarter, quarterly_run
 from transforms.review import build_review
 from transforms.slicing import (
+    FILE_PARTNERS,
     fingerprint_model,
     model_for_partner,
     partner_fingerprints,
@@ -117,3 +118,21 @@ def test_a_file_whose_rows_were_all_superseded_is_shown_to_its_partner_only() ->
         pid: fingerprint_model(model_for_partner(model, pid), *strings)
         for pid, strings in extra.items()
     }
+
+
+def test_category_observations_give_the_pairs_and_fingerprints_of_text_ones() -> None:
+    text = without_observations(_model(OBS.astype("str"), FILES, REJECTED))
+    category = without_observations(_model(OBS.astype("category"), FILES, REJECTED))
+    pd.testing.assert_frame_equal(category.extras[FILE_PARTNERS], text.extras[FILE_PARTNERS])
+    assert category.extras[FILE_PARTNERS]["file"].tolist() == ["a.csv", "b.csv", "ab.csv", "ab.csv"]
+    assert fingerprint_model(category) == fingerprint_model(text)
+    for pid in ("A", "B"):
+        assert fingerprint_model(model_for_partner(category, pid)) == fingerprint_model(
+            model_for_partner(text, pid)
+        )
+
+
+def test_a_model_already_without_observations_is_returned_as_it_is() -> None:
+    slim = without_observations(_model(OBS, FILES, REJECTED))
+    assert without_observations(slim) is slim
+    assert slim.source.observations.empty
