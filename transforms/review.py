@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from transforms.aggregation import monthly_values
-from transforms.codes import categorized, decoded, factorize_sorted, vocabulary
+from transforms.codes import categorized, decoded, factorize_sorted
 from transforms.credits import assess_credits, chronic_breaches
 from transforms.deviations import (
     SEVERITY,
@@ -129,7 +129,8 @@ def _status_months(observations: pd.DataFrame, catalog: Catalog, run: RunSpec) -
 
 
 def _first_data_month(observations: pd.DataFrame) -> pd.Period:
-    return parse_month(str(vocabulary(observations["month"])[0]))
+    """The earliest month of any row (a category's unused labels are no month with data)."""
+    return parse_month(str(factorize_sorted(observations["month"])[1][0]))
 
 
 def _model_months(statuses: pd.DataFrame, observations: pd.DataFrame, run: RunSpec) -> pd.DataFrame:

@@ -342,3 +342,13 @@ def test_scorecard_and_monthly_come_in_order_rows_order_without_resorting(run: R
         pd.testing.assert_frame_equal(frame, order_rows(frame, model.run), check_exact=True)
     assert model.monthly["status"].dtype == object
     assert model.scorecard["partner_id"].dtype == "str"
+
+
+def test_the_first_month_with_data_ignores_unused_month_categories() -> None:
+    from transforms.review import _first_data_month
+
+    months = pd.Categorical(["2026-03", "2026-02"], categories=["2025-12", "2026-02", "2026-03"])
+    assert _first_data_month(pd.DataFrame({"month": months})) == pd.Period("2026-02", "M")
+    assert _first_data_month(pd.DataFrame({"month": ["2026-03", "2026-01"]})) == pd.Period(
+        "2026-01", "M"
+    )
