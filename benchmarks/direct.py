@@ -7,7 +7,10 @@ but calls ``flow.fn`` and, inside it, each task's ``.fn``: every Prefect task
 object that ``flows.review`` imported is replaced, in this process only, by its
 plain function. flows/ itself is untouched. Prefect is still imported (the
 flows module needs it); what this removes is the engine: the ephemeral API
-server, flow and task runs, state tracking and result handling.
+server, flow and task runs, state tracking and result handling. The Prefect UI
+artifacts are not written: they belong to a flow run, and without one Prefect would
+start its temporary API server just to store them (which the measured figure of a
+run without Prefect must not include).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ def run_direct(
 
     load_settings(inputs)  # the CLI checks the configuration before starting the flow
     bypass_prefect_tasks(review)
+    review.publish_artifacts = _no_artifacts  # type: ignore[assignment]
     if kind == "nightly":
         as_of = date.fromisoformat(period) if period else None
         return review.nightly_review.fn(
@@ -49,6 +53,10 @@ def run_direct(
     return review.quarterly_review.fn(
         quarter=period, inputs=inputs, outputs=outputs, send=send, workers=workers
     )
+
+
+def _no_artifacts(run: Any, final: Path) -> dict[str, Any]:
+    return {}
 
 
 def _log_like_the_cli() -> None:
