@@ -1,8 +1,10 @@
 """The nightly and quarterly review flows (SPEC §4).
 
-Each flow body reads as the business steps: load → validate → compute →
-write tables → render → publish → deliver → index. A run holds the outputs
-folder's lock from start to end; its folder is replaced whole at publish.
+Each flow body reads as the business steps: load the configuration → check
+the published run (inputs, configuration and code unchanged: keep its pack) →
+ingest → compute → write tables → render → publish → deliver → index. A run
+holds the outputs folder's lock from start to end; its folder is replaced whole
+at publish.
 The flow ends Failed when a report failed to render or a delivery failed,
 after every report was written and every other email sent.
 """

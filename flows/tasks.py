@@ -122,9 +122,7 @@ def record_unchanged(final: Path, timings: dict[str, float]) -> None:
 
 @task(name="open-run-folder", cache_policy=NO_CACHE)
 def open_run_folder(final: Path) -> Path:
-    """A fresh staging folder beside the run's final place, after recovering killed publishes."""
-    for restored in recover_run_folders(final.parent):
-        log.warning("restored %s left aside by an interrupted run", restored)
+    """A fresh staging folder beside the run's final place (check-publication recovered it)."""
     staging = staging_folder(final)
     (staging / WORK_DIR).mkdir()
     return staging
