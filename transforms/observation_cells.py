@@ -120,11 +120,19 @@ def check_numbers(
     the checks then run on every row (:func:`number_rows`): on a million rows with many
     distinct values, numbering the distinct combinations costs as much as it saves.
     """
-    return number_rows(
-        faults,
-        *(column_numbers(raw, name, decimal_comma) for name in NUMBER_COLUMNS),
-        aggregation=aggregation,
+    return number_rows(faults, *number_columns(raw, decimal_comma), aggregation=aggregation)
+
+
+def number_columns(raw: pd.DataFrame, decimal_comma: bool) -> tuple[Numbers, Numbers, Numbers]:
+    """numerator, denominator and value of every row, parsed (no fault flagged yet).
+
+    Reads ``raw`` only: it may run in a thread while other columns are checked (the
+    parsing is mostly pyarrow casts and numpy, which release the GIL).
+    """
+    numerator, denominator, value = (
+        column_numbers(raw, name, decimal_comma) for name in NUMBER_COLUMNS
     )
+    return numerator, denominator, value
 
 
 def number_rows(

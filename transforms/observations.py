@@ -19,6 +19,7 @@ Settled here where the spec is silent:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -44,8 +45,9 @@ from transforms.cells import (
 from transforms.duplicates import ROW_KEY, duplicate_rule, kept_rows, row_keys
 from transforms.observation_cells import (
     NUMBER_COLUMNS,
-    check_numbers,
     check_period,
+    number_columns,
+    number_rows,
 )
 from transforms.row_checks import (
     CodedText,
@@ -60,6 +62,7 @@ OBSERVATION_REQUIRED: tuple[str | tuple[str, ...], ...] = (
     "kpi_id",
     ("period_start", "period"),
 )
+_PARSE_IN_THREAD_ROWS = 50_000  # below this, starting a thread costs more than it hides
 OBSERVATION_COLUMNS = [
     "partner_id",
     "kpi_id",
@@ -122,13 +125,24 @@ def _checked_rows(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """check_observation_rows of a batch of files, the kept rows with their key if it fits."""
     raw = batch.frame
-    faults = RowFaults(raw.index)
-    flag_extra_cells(cast(Faults, faults), raw)  # RowFaults has the flag() of Faults
-    partner, kpi = coded_text(raw, "partner_id"), coded_text(raw, "kpi_id")
-    flag_identity(faults, partner, kpi, kpis, partners)
-    start, end = check_period(faults, raw)
-    aggregation = kpi.lookup(dict(zip(kpis["kpi_id"], kpis["aggregation"], strict=True)))
-    numbers = check_numbers(faults, raw, aggregation, batch.decimal_comma)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the number columns are parsed on the second core while this thread checks the
+        # identity and period columns; their faults are flagged after, in the same order
+        parsed = (
+            pool.submit(number_columns, raw, batch.decimal_comma)
+            if len(raw) >= _PARSE_IN_THREAD_ROWS
+            else None
+        )
+        faults = RowFaults(raw.index)
+        flag_extra_cells(cast(Faults, faults), raw)  # RowFaults has the flag() of Faults
+        partner, kpi = coded_text(raw, "partner_id"), coded_text(raw, "kpi_id")
+        flag_identity(faults, partner, kpi, kpis, partners)
+        start, end = check_period(faults, raw)
+        aggregation = kpi.lookup(dict(zip(kpis["kpi_id"], kpis["aggregation"], strict=True)))
+        number_cells = (
+            parsed.result() if parsed is not None else number_columns(raw, batch.decimal_comma)
+        )
+    numbers = number_rows(faults, *number_cells, aggregation=aggregation)
     ok = faults.ok
     every = bool(ok.all())
 

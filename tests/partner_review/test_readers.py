@@ -223,3 +223,26 @@ def test_parquet_dictionary_columns_are_read_as_their_values(tmp_path: Path) -> 
     assert raw["partner_id"].tolist() == ["A", "B", "", "A"]
     assert raw["kpi_id"].tolist() == ["backlog"] * 4
     assert raw["value"].tolist() == [1.0, 2.0, 3.0, 4.0]
+
+
+@pytest.mark.parametrize(
+    ("first_cells", "kept"),
+    [
+        (["A", "B", "C"], ["A", "B", "C"]),  # every first cell printable: all have content
+        (["A", " ", "C"], ["A", "C"]),  # a row of spaces is blank
+        (["A", "\u00a0", "C"], ["A", "C"]),  # a no-break space is whitespace to strip()
+        (["A", " B", "C"], ["A", " B", "C"]),  # a leading space before content
+        (["A", "é", "C"], ["A", "é", "C"]),  # a non-ASCII first character
+    ],
+)
+def test_a_row_is_blank_only_when_every_cell_strips_to_nothing(
+    tmp_path: Path, first_cells: list[str], kept: list[str]
+) -> None:
+    rows = "".join(f"{cell},,\n" if cell.strip() == "" else f"{cell},k,2026-01\n"
+                   for cell in first_cells)  # fmt: skip
+    path = _csv(tmp_path, "partner_id,kpi_id,period\n" + rows)
+    table = read_table(path, "f.csv", REQUIRED)
+    assert table.frame["partner_id"].tolist() == kept
+    assert table.frame["line"].tolist() == [
+        i + 2 for i, cell in enumerate(first_cells) if cell.strip()
+    ]

@@ -258,3 +258,36 @@ def test_parquet_typed_columns_are_checked_like_text() -> None:
     kept, rejected = check_observation_rows(RawFrame("p.parquet", frame), KPIS, PARTNERS)
     assert kept.empty
     assert rejected[["line", "column"]].values.tolist() == [[2, "value"], [3, "period_start"]]
+
+
+def test_number_columns_parsed_in_a_thread_give_the_same_kept_and_rejected_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rows = [
+        ["ALPHA", "service_level", "", "", "2026-03", "8", "10", ""],
+        ["GAMMA", "backlog", "bad", "", "", "", "", "x"],
+        ["ALPHA", "backlog", "2026-03-02", "", "", "", "", "12 items"],
+        ["BETA", "service_level", "", "", "2026-13", "", "0", ""],
+        ["BETA", "nps", "", "", "2026-04", "-6", "5", ""],
+        ["ALPHA", "csat", "2026-03-05", "2026-03-06", "", "6", "5", ""],
+        ["BETA", "backlog", "", "", "2026-03-31", "", "", "1e400"],
+        ["BETA", "backlog", "", "", "2026-03-30", "", "", "4.5"],
+    ] * 3
+    import transforms.observations as observations
+
+    monkeypatch.setattr(observations, "_PARSE_IN_THREAD_ROWS", 10**9)
+    alone = _check(rows)
+    monkeypatch.setattr(observations, "_PARSE_IN_THREAD_ROWS", 0)
+    threaded = _check(rows)
+    for one, other in zip(alone, threaded, strict=True):
+        pd.testing.assert_frame_equal(one, other, check_exact=True)
+    kept, rejected = threaded
+    assert len(kept) == 6
+    assert rejected["column"].tolist()[:6] == [
+        "partner_id",
+        "value",
+        "period",
+        "numerator",
+        "numerator",
+        "value",
+    ]
