@@ -113,6 +113,18 @@ def positions(sorted_codes: np.ndarray, codes: np.ndarray, size: int) -> np.ndar
     return np.where(found, at, -1)
 
 
+def group_max(codes: np.ndarray, values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct codes of ``codes`` (all in [0, size)) and the largest of
+    ``values`` (int64) per code."""
+    if not _dense(size, len(codes)):
+        largest = pd.Series(values).groupby(codes, sort=True).max()
+        return largest.index.to_numpy(dtype=np.int64), largest.to_numpy(dtype=np.int64)
+    table = np.full(size, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(table, codes, values)
+    seen = np.flatnonzero(np.bincount(codes, minlength=size) > 0)
+    return seen, table[seen]
+
+
 def decode(codes: np.ndarray, vocabulary: pd.Index) -> pd.api.extensions.ExtensionArray:
     """The labels of ``codes`` as a ``str`` array (missing where the code is -1)."""
     labels = pd.array(vocabulary.to_numpy(dtype=object), dtype=TEXT)

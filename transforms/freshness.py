@@ -4,15 +4,19 @@ Settled here where the spec is silent: only rows that start on or before the as-
 count (a rerun for an earlier date sees the data as it stood then); ``days_old`` may be
 negative when a row already covers days after as_of (a whole-month row delivered
 mid-month), which is never stale.
+
+The rows are grouped on the keys' integer codes (:mod:`transforms.codes`, text order),
+not on their text: partner and KPI codes make one integer key per pair.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
-from transforms.codes import TEXT
+from transforms.codes import decode, factorize_sorted, group_max
 
 FRESHNESS_COLUMNS = ["partner_id", "kpi_id", "latest_period_end", "days_old", "stale"]
 
@@ -21,14 +25,21 @@ def assess_freshness(observations: pd.DataFrame, as_of: date, freshness_days: in
     """One row per partner and KPI with rows: latest period_end, days_old = as_of − it,
     stale = days_old > freshness_days."""
     day = pd.Timestamp(as_of)
-    seen = observations.loc[
-        observations["period_start"] <= day, ["partner_id", "kpi_id", "period_end"]
-    ]
-    latest = seen.groupby(["partner_id", "kpi_id"], as_index=False, observed=True).agg(
-        latest_period_end=("period_end", "max")
+    partner, partners = factorize_sorted(observations["partner_id"])
+    kpi, kpis = factorize_sorted(observations["kpi_id"])
+    seen = (observations["period_start"] <= day).to_numpy(dtype=bool) & (partner >= 0) & (kpi >= 0)
+    width = max(len(kpis), 1)
+    ends = pd.to_datetime(observations["period_end"]).to_numpy()  # NaT: the least int64
+    pairs, latest = group_max(
+        partner[seen] * width + kpi[seen], ends[seen].view(np.int64), len(partners) * width
     )
-    latest = latest.astype({"partner_id": TEXT, "kpi_id": TEXT})  # whatever dtype they came in
-    latest["latest_period_end"] = pd.to_datetime(latest["latest_period_end"])
-    latest["days_old"] = (day - latest["latest_period_end"]).dt.days.astype(int)
-    latest["stale"] = latest["days_old"].gt(freshness_days)
-    return latest[FRESHNESS_COLUMNS].sort_values(["partner_id", "kpi_id"], ignore_index=True)
+    fresh = pd.DataFrame(
+        {
+            "partner_id": decode(pairs // width, partners),
+            "kpi_id": decode(pairs % width, kpis),
+            "latest_period_end": latest.view(ends.dtype),
+        }
+    )
+    fresh["days_old"] = (day - fresh["latest_period_end"]).dt.days.astype(int)
+    fresh["stale"] = fresh["days_old"].gt(freshness_days)
+    return fresh[FRESHNESS_COLUMNS]

@@ -9,6 +9,7 @@ from transforms.codes import (
     decoded,
     distinct_codes,
     factorize_sorted,
+    group_max,
     month_ordinals,
     positions,
 )
@@ -51,3 +52,12 @@ def test_month_ordinals_of_category_and_text_agree() -> None:
     category = month_ordinals(pd.Series(labels, dtype="category"))
     assert text.tolist() == category.tolist()
     assert text[0] - text[1] == 7
+
+
+def test_group_max_gives_each_present_code_its_largest_value_dense_or_sparse() -> None:
+    codes = np.array([3, 1, 3, 1, 7], dtype=np.int64)
+    values = np.array([5, -2, 9, np.iinfo(np.int64).min, 4], dtype=np.int64)
+    for size in (8, 10**9):  # a dense table, then a group-by (table too large)
+        seen, largest = group_max(codes, values, size)
+        assert seen.tolist() == [1, 3, 7]
+        assert largest.tolist() == [-2, 9, 4]

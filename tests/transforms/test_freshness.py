@@ -70,3 +70,17 @@ def test_rows_starting_after_as_of_are_not_seen_and_whole_month_rows_are_fresh()
     )
     assert list(fresh["days_old"]) == [57, -3]
     assert list(fresh["stale"]) == [True, False]
+
+
+def test_category_keys_with_unused_labels_give_the_same_rows_as_text_keys() -> None:
+    text = rows(
+        ("P2", "sl", "2026-11-01", "2026-11-20"),
+        ("P1", "sl", "2026-11-01", "2026-11-23"),
+        ("P1", "aht", "2026-11-02", "2026-11-02"),
+    )
+    coded = text.astype({"partner_id": "category", "kpi_id": "category"})
+    coded["partner_id"] = coded["partner_id"].cat.add_categories(["P0"])
+    expected = assess_freshness(text, date(2026, 11, 27), 3)
+    pd.testing.assert_frame_equal(assess_freshness(coded, date(2026, 11, 27), 3), expected)
+    assert list(expected["partner_id"]) == ["P1", "P1", "P2"]
+    assert list(expected["kpi_id"]) == ["aht", "sl", "sl"]
