@@ -156,9 +156,9 @@ def _demo_observations(demo: Path) -> pd.DataFrame:
     """The demo's kept observation rows (not survey answers): one row per partner, KPI, period."""
     from partner_review.ingest import load_sources
     from partner_review.settings import load_settings
-    from transforms.categories import as_text
+    from transforms.codes import decoded
 
-    rows = as_text(load_sources(load_settings(demo)).observations)  # category columns as str
+    rows = decoded(load_sources(load_settings(demo)).observations)  # category columns as str
     return rows[rows["origin"].eq("observation")].reset_index(drop=True)
 
 

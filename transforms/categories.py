@@ -100,12 +100,6 @@ def concat_rows(frames: Sequence[pd.DataFrame], consume: bool = False) -> pd.Dat
     return joined
 
 
-def as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with its category columns as ``str`` (the same labels, row by row)."""
-    kinds = {c: TEXT for c, t in frame.dtypes.items() if isinstance(t, pd.CategoricalDtype)}
-    return frame.astype(kinds) if kinds else frame
-
-
 def _series(values: pd.Categorical, like: pd.Series) -> pd.Series:
     return pd.Series(values, index=like.index, name=like.name)
 

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from transforms.categories import as_text
+from transforms.codes import decoded
 from transforms.model import ReviewModel, SourceData
 
 
@@ -36,7 +36,7 @@ def file_partners(
     frames = [f for f in (observations, superseded) if f is not None and not f.empty]
     # each frame's own pairs first: a few hundred, not millions of rows joined
     parts = [
-        as_text(f[columns].drop_duplicates()) for f in frames if set(columns) <= set(f.columns)
+        decoded(f[columns].drop_duplicates()) for f in frames if set(columns) <= set(f.columns)
     ]
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
@@ -103,7 +103,7 @@ def without_observations(model: ReviewModel) -> ReviewModel:
 def no_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with no rows, its category columns as ``str`` (an emptied frame hashes,
     in a fingerprint, as one of text columns: the same whatever the rows' dtype was)."""
-    return as_text(frame.iloc[0:0])
+    return decoded(frame.iloc[0:0])
 
 
 def fingerprint_model(model: ReviewModel, *extra: str) -> str:

@@ -7,13 +7,13 @@ import pandas as pd
 
 from transforms.categories import (
     as_category,
-    as_text,
     coded_category,
     concat_rows,
     constant_category,
     empty_category,
     month_category,
 )
+from transforms.codes import decoded
 
 
 def _is_tidy(column: pd.Series) -> bool:
@@ -64,11 +64,11 @@ def test_text_column_becomes_a_category_of_the_same_cells() -> None:
 def test_frames_of_different_labels_join_into_one_category_with_the_text_of_a_plain_join() -> None:
     first = pd.DataFrame({"file": constant_category("b.csv", 2), "line": [2, 3]})
     second = pd.DataFrame({"file": constant_category("a.csv", 1), "line": [2]})
-    plain = pd.concat([as_text(first), as_text(second)], ignore_index=True)
+    plain = pd.concat([decoded(first), decoded(second)], ignore_index=True)
     joined = concat_rows([first, second], consume=True)
     assert isinstance(joined["file"].dtype, pd.CategoricalDtype)
     assert _is_tidy(joined["file"])
-    pd.testing.assert_frame_equal(as_text(joined), plain)
+    pd.testing.assert_frame_equal(decoded(joined), plain)
     assert first.columns.empty and second.columns.empty  # consumed column by column
 
 
