@@ -277,7 +277,11 @@ def _every_cell_starts_printable(column: pd.Series) -> bool:
     if to_arrow is None or not pd.api.types.is_string_dtype(column):
         return False
     chunked = to_arrow()
-    if not pa.types.is_string(chunked.type):
+    if pa.types.is_string(chunked.type):
+        offset_type: type[np.signedinteger] = np.int32
+    elif pa.types.is_large_string(chunked.type):  # pandas' ``str`` holds large_string
+        offset_type = np.int64
+    else:
         return False
     for chunk in chunked.chunks:
         if chunk.null_count:
@@ -287,7 +291,7 @@ def _every_cell_starts_printable(column: pd.Series) -> bool:
         offsets_buffer, data_buffer = chunk.buffers()[1:3]
         if data_buffer is None:
             return False
-        offsets = np.frombuffer(offsets_buffer, dtype=np.int32)
+        offsets = np.frombuffer(offsets_buffer, dtype=offset_type)
         offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
         starts = offsets[:-1]
         if (offsets[1:] <= starts).any():

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from openpyxl import Workbook
 
 from partner_review.errors import InputError
-from partner_review.readers import read_table
+from partner_review.readers import _every_cell_starts_printable, read_table
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "ingest" / "inputs" / "observations"
 REQUIRED = ("partner_id", "kpi_id", ("period_start", "period"))
@@ -246,3 +247,16 @@ def test_a_row_is_blank_only_when_every_cell_strips_to_nothing(
     assert table.frame["line"].tolist() == [
         i + 2 for i, cell in enumerate(first_cells) if cell.strip()
     ]
+
+
+def test_a_column_read_from_csv_with_every_first_byte_printable_is_told_full_without_a_strip(
+    tmp_path: Path,
+) -> None:
+    path = _csv(tmp_path, "partner_id,kpi_id,period\nA,k,2026-01\nB,k,2026-02\n")
+    frame = read_table(path, "f.csv", REQUIRED).frame
+    # pandas' str columns hold arrow large_string (64-bit offsets) as well as string
+    assert _every_cell_starts_printable(frame["partner_id"])
+    assert _every_cell_starts_printable(frame["partner_id"].iloc[1:])
+    as_string = pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array([pa.array(["A", "B"])])))
+    assert _every_cell_starts_printable(as_string)  # string[pyarrow]: 32-bit offsets
+    assert not _every_cell_starts_printable(pd.Series(["A", " B"], dtype="str"))
