@@ -112,7 +112,7 @@ def _parse_plain_utf8(path: Path, head: bytes, delimiter: str) -> pd.DataFrame |
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError):
         return None
-    if table.num_rows == 0 or not all(pa.types.is_string(t) for t in table.schema.types):
+    if table.num_rows == 0 or not all(pa.types.is_large_string(t) for t in table.schema.types):
         return None
     if _has_quote(table):
         return None
@@ -132,10 +132,14 @@ def _has_quote(table: pa.Table) -> bool:
 
 
 def _all_strings(head: bytes, delimiter: str) -> dict[str, pa.DataType]:
-    """Every column of the header line as a string (pyarrow names them f0, f1, ...)."""
+    """Every column of the header line as a string (pyarrow names them f0, f1, ...).
+
+    ``large_string`` (64-bit offsets) is what pandas' ``str`` columns hold: read as
+    ``string``, ``to_pandas`` would cast every column again on one core.
+    """
     lines = head.splitlines()
     width = lines[0].count(delimiter.encode()) + 1 if lines else 1
-    return {f"f{i}": pa.string() for i in range(width)}
+    return {f"f{i}": pa.large_string() for i in range(width)}
 
 
 def _parse_csv_exact(path: Path, encoding: str, delimiter: str) -> pd.DataFrame:
