@@ -99,17 +99,23 @@ def build_observations(
     rows' repeated text columns are ``category`` (see :mod:`transforms.categories`).
     """
     kept, rejected = [], []
+    labels_used = True  # whether every category label of the kept rows is on some row
     for batch in batches(tables):
         rows, bad = _checked_rows(batch, kpis, partners)
         kept.append(rows)
         rejected.append(bad)
+        labels_used = labels_used and every_label_used(batch, rows, bad)
     if not all(ROW_KEY in rows.columns for rows in kept):
         kept = [rows.drop(columns=ROW_KEY, errors="ignore") for rows in kept]
     every = concat_rows(kept, consume=True) if kept else empty_observations()
     kept.clear()  # each file's kept rows are in `every` now (peak memory)
+    checked = len(every)
     kept_at, superseded = duplicate_rule(every)
     observations = kept_rows(every, kept_at, consume=True)  # one column at a time (memory)
-    return ObservationResult(used_categories(observations), concat_rejected(rejected), superseded)
+    if not (labels_used and checked and len(observations) == checked):
+        # some row was left out (or there are none: empty_observations' text columns)
+        observations = used_categories(observations)
+    return ObservationResult(observations, concat_rejected(rejected), superseded)
 
 
 def check_observation_rows(
@@ -192,6 +198,14 @@ def optional_category(raw: pd.DataFrame, name: str) -> pd.Series:
     if name not in raw.columns:
         return pd.Series(empty_category(len(raw)), index=raw.index)
     return as_category(column_optional_text(raw, name))
+
+
+def every_label_used(batch: Batch, kept: pd.DataFrame, rejected: pd.DataFrame) -> bool:
+    """Whether every category label of a batch's kept rows is on one of them, told without
+    counting codes: it is when no row was rejected (each label comes from a row's cell, a
+    date or the batch's files), every file of the batch has rows (its label is on them)
+    and there is a row at all (``origin`` is one label on every row)."""
+    return rejected.empty and len(kept) > 0 and all(batch.sizes)
 
 
 def used_categories(rows: pd.DataFrame) -> pd.DataFrame:

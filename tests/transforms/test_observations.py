@@ -291,3 +291,36 @@ def test_number_columns_parsed_in_a_thread_give_the_same_kept_and_rejected_rows(
         "numerator",
         "value",
     ]
+
+
+def _labels_are_the_rows_text(kept: pd.DataFrame) -> None:
+    for name in ["partner_id", "kpi_id", "month", "source", "note", "file", "origin"]:
+        if name in kept.columns:
+            column = kept[name]
+            assert isinstance(column.dtype, pd.CategoricalDtype), name
+            assert column.cat.categories.tolist() == sorted(column.dropna().unique()), name
+
+
+@pytest.mark.parametrize(
+    "case", ["all kept", "a file with no rows", "a rejected row", "a superseded file"]
+)
+def test_kept_rows_category_labels_are_exactly_those_on_some_row(case: str) -> None:
+    clean = [["ALPHA", "backlog", "", "", "2026-03", "", "", "1"]]
+    files = [_raw(clean, "observations/a.csv")]
+    if case == "a file with no rows":
+        # same columns and types as the next file: both are checked in one batch
+        files.insert(0, RawFrame("observations/0-empty.csv", files[0].frame.iloc[:0], False))
+    elif case == "a rejected row":
+        files.append(_raw([["GAMMA", "service_level", "", "", "2026-04", "8", "10", ""]], "b.csv"))
+    elif case == "a superseded file":
+        later = [["ALPHA", "backlog", "", "", "2026-03", "", "", "2"]]
+        files.append(_raw(later, "observations/b.csv"))
+    result = build_observations(files, KPIS, PARTNERS)
+    assert len(result.observations) == 1
+    _labels_are_the_rows_text(result.observations)
+
+
+def test_no_observation_files_give_no_rows_with_category_text_columns() -> None:
+    result = build_observations([], KPIS, PARTNERS)
+    assert result.observations.empty
+    _labels_are_the_rows_text(result.observations)
