@@ -45,8 +45,15 @@ def constant_category(value: str, rows: int) -> pd.Categorical:
 def month_category(days: pd.Series) -> pd.Categorical:
     """``YYYY-MM`` of each date (empty where NaT), labelled once per distinct date."""
     codes, distinct = pd.factorize(days.to_numpy(dtype="datetime64[ns]"))
-    months = np.asarray(distinct, dtype="datetime64[ns]").astype("datetime64[M]")
-    return coded_category(codes, pd.Index(np.datetime_as_string(months, unit="M")))
+    return coded_month_category(codes, distinct)
+
+
+def coded_month_category(codes: np.ndarray, days: Any) -> pd.Categorical:
+    """Rows given as positions in ``days`` (-1: empty): the ``YYYY-MM`` of their date as a
+    category (empty where NaT), labelled once per position."""
+    months = np.asarray(days, dtype="datetime64[ns]").astype("datetime64[M]")
+    labels = pd.Index(np.datetime_as_string(months, unit="M"), dtype=TEXT)
+    return coded_category(codes, labels.where(~np.isnat(months)))
 
 
 def empty_category(rows: int) -> pd.Categorical:

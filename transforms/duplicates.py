@@ -32,6 +32,7 @@ SUPERSEDED_COLUMNS = [
 ]
 _DAY_BITS = 18  # days from 1970 of any datetime64[ns] fit in ±2**17
 _LENGTH_BITS = 5
+_PERIOD_BITS = _DAY_BITS + _LENGTH_BITS
 _NS_PER_DAY = 86_400 * 10**9  # a row lies inside one month: end - start is 0-30 days
 
 
@@ -43,13 +44,36 @@ def row_keys(
     ``partner`` and ``kpi`` are each row's position in the catalog, ``start`` and
     ``end`` its period (dates in one month, ``end`` not before ``start``).
     """
+    pair = _pairs(partner, kpi, kpi_count)
+    return None if pair is None else (pair << _PERIOD_BITS) + _period_keys(start, end)
+
+
+def coded_row_keys(
+    partner: np.ndarray,
+    kpi: np.ndarray,
+    kpi_count: int,
+    period: np.ndarray,
+    periods: tuple[pd.Series, pd.Series],
+) -> np.ndarray | None:
+    """:func:`row_keys` of rows whose period is given as a position ``period`` in the
+    ``(start, end)`` of ``periods``: the period's part of the key is worked out once per
+    position (a few thousand distinct periods for millions of rows)."""
+    pair = _pairs(partner, kpi, kpi_count)
+    return None if pair is None else (pair << _PERIOD_BITS) + _period_keys(*periods)[period]
+
+
+def _pairs(partner: np.ndarray, kpi: np.ndarray, kpi_count: int) -> np.ndarray | None:
+    """Each row's partner × KPI number, or None when they are too many for a key."""
     pairs = int(partner.max(initial=0) + 1) * kpi_count
-    if pairs >= 1 << (63 - _DAY_BITS - _LENGTH_BITS):
+    if pairs >= 1 << (63 - _PERIOD_BITS):
         return None
+    return partner.astype(np.int64) * kpi_count + kpi
+
+
+def _period_keys(start: pd.Series, end: pd.Series) -> np.ndarray:
+    """The period's part of a key: its first day, then its length in days."""
     first, last = _days(start), _days(end)
-    pair = partner.astype(np.int64) * kpi_count + kpi
-    day = first + (1 << (_DAY_BITS - 1))
-    return ((pair << _DAY_BITS) + day << _LENGTH_BITS) + (last - first)
+    return (first + (1 << (_DAY_BITS - 1)) << _LENGTH_BITS) + (last - first)
 
 
 def _days(dates: pd.Series) -> np.ndarray:

@@ -10,6 +10,8 @@ to the rows, with the same first fault per row as a row-by-row check.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -22,6 +24,7 @@ from transforms.row_checks import (
     column_numbers,
     combine,
     month_index,
+    spread,
 )
 
 RATIO_AGGREGATIONS = ("ratio", "nps", "top2box")
@@ -30,12 +33,32 @@ _DATE_HINT = "write it as YYYY-MM-DD, e.g. 2026-03-01"
 _NUMBER_HINT = "write a number with '.' as decimal point (',' in a semicolon-separated file)"
 
 
+@dataclass(frozen=True)
+class Periods:
+    """Each row's period as one of the distinct combinations of its period cells."""
+
+    codes: np.ndarray  # one per row: its combination
+    start: pd.Series  # one per combination: period_start (NaT where at fault)
+    end: pd.Series  # one per combination: period_end
+    index: pd.Index  # the rows'
+
+    def rows(self) -> tuple[pd.Series, pd.Series]:
+        """period_start and period_end of every row."""
+        return spread(self.start, self.codes, self.index), spread(self.end, self.codes, self.index)
+
+
 def check_period(faults: FaultSink, raw: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """period_start and period_end of each row, from the date columns or the period shorthand.
 
     Each distinct combination of a row's period_start, period_end and period cells is
     checked once (:func:`period_rows`), and its faults and dates spread to its rows.
     """
+    return coded_periods(faults, raw).rows()
+
+
+def coded_periods(faults: FaultSink, raw: pd.DataFrame) -> Periods:
+    """:func:`check_period` with the dates left per combination of period cells (a few
+    thousand for millions of rows), for what is worked out from the dates (months, keys)."""
     start_codes, given_start = coded_dates(raw, "period_start")
     end_codes, given_end = coded_dates(raw, "period_end")
     period_codes, period = coded_column_text(raw, "period")
@@ -50,7 +73,7 @@ def check_period(faults: FaultSink, raw: pd.DataFrame) -> tuple[pd.Series, pd.Se
         (combos.series_at(2, short_start), combos.series_at(2, short_end)),
     )
     combos.replay(checks, faults)
-    return combos.spread(start), combos.spread(end)
+    return Periods(combos.codes, start, end, combos.index)
 
 
 def period_rows(

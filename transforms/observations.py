@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, cast
 
+import numpy as np
 import pandas as pd
 
 from transforms.batches import Batch, batches, single
@@ -30,10 +31,10 @@ from transforms.categories import (
     CATEGORY_COLUMNS,
     as_category,
     coded_category,
+    coded_month_category,
     concat_rows,
     constant_category,
     empty_category,
-    month_category,
 )
 from transforms.cells import (
     Faults,
@@ -42,10 +43,10 @@ from transforms.cells import (
     flag_extra_cells,
     known_list,
 )
-from transforms.duplicates import ROW_KEY, duplicate_rule, kept_rows, row_keys
+from transforms.duplicates import ROW_KEY, coded_row_keys, duplicate_rule, kept_rows
 from transforms.observation_cells import (
     NUMBER_COLUMNS,
-    check_period,
+    coded_periods,
     number_columns,
     number_rows,
 )
@@ -143,7 +144,7 @@ def _checked_rows(
         flag_extra_cells(cast(Faults, faults), raw)  # RowFaults has the flag() of Faults
         partner, kpi = coded_text(raw, "partner_id"), coded_text(raw, "kpi_id")
         flag_identity(faults, partner, kpi, kpis, partners)
-        start, end = check_period(faults, raw)
+        periods = coded_periods(faults, raw)
         aggregation = kpi.lookup(dict(zip(kpis["kpi_id"], kpis["aggregation"], strict=True)))
         number_cells = (
             parsed.result() if parsed is not None else number_columns(raw, batch.decimal_comma)
@@ -155,14 +156,21 @@ def _checked_rows(
     def kept_rows(column: pd.Series) -> pd.Series:
         return column if every else column[ok]
 
+    def kept_array(values: np.ndarray) -> np.ndarray:
+        return values if every else values[ok.to_numpy()]
+
+    start, end = periods.rows()
     kept_start = kept_rows(start)
+    kept_period = kept_array(periods.codes)
     kept = pd.DataFrame(
         {
             "partner_id": kept_rows(text_category(partner)),
             "kpi_id": kept_rows(text_category(kpi)),
             "period_start": kept_start,
             "period_end": kept_rows(end),
-            "month": pd.Series(month_category(kept_start), index=kept_start.index),
+            "month": pd.Series(
+                coded_month_category(kept_period, periods.start), index=kept_start.index
+            ),
             **{name: kept_rows(numbers[name]) for name in NUMBER_COLUMNS},
             "source": kept_rows(optional_category(raw, "source")),
             "note": kept_rows(optional_category(raw, "note")),
@@ -174,12 +182,12 @@ def _checked_rows(
         },
         columns=OBSERVATION_COLUMNS,
     )
-    keys = row_keys(
-        kept_rows(partner.spread(_positions(partner.distinct, partners["partner_id"]))).to_numpy(),
-        kept_rows(kpi.spread(_positions(kpi.distinct, kpis["kpi_id"]))).to_numpy(),
+    keys = coded_row_keys(
+        kept_array(_positions(partner.distinct, partners["partner_id"])[partner.codes]),
+        kept_array(_positions(kpi.distinct, kpis["kpi_id"])[kpi.codes]),
         len(kpis),
-        kept_start,
-        kept["period_end"],
+        kept_period,
+        (periods.start, periods.end),
     )
     if keys is not None:
         kept[ROW_KEY] = keys
@@ -217,9 +225,9 @@ def used_categories(rows: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def _positions(values: pd.Series, catalog: pd.Series) -> pd.Series:
+def _positions(values: pd.Series, catalog: pd.Series) -> np.ndarray:
     """Each value's position in the catalog column (-1 where not in it)."""
-    return pd.Series(pd.Index(catalog).get_indexer(values.astype(object)))
+    return pd.Index(catalog).get_indexer(values.astype(object))
 
 
 def flag_identity(

@@ -8,6 +8,7 @@ import pandas as pd
 from transforms.categories import (
     as_category,
     coded_category,
+    coded_month_category,
     concat_rows,
     constant_category,
     empty_category,
@@ -42,6 +43,16 @@ def test_month_labels_are_the_months_of_the_dates_and_empty_for_no_date() -> Non
     assert pd.isna(column.iloc[2])
     assert column.iloc[3] == "2026-03"
     assert _is_tidy(column)
+
+
+def test_coded_month_labels_are_the_months_of_the_dates_at_each_rows_position() -> None:
+    days = pd.Series(pd.to_datetime(["2026-03-31", None, "2025-12-01", "2026-03-01"]))
+    positions = np.array([2, 0, 3, 1, -1, 0])
+    column = pd.Series(coded_month_category(positions, days))
+    expected = pd.Series(month_category(days.iloc[positions].where(positions >= 0)))
+    pd.testing.assert_series_equal(column, expected)
+    assert column.cat.categories.tolist() == ["2025-12", "2026-03"]
+    assert column.isna().tolist() == [False, False, False, True, True, False]
 
 
 def test_as_category_drops_unused_labels_and_sorts_labels_keeping_every_rows_text() -> None:

@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.duplicates import ROW_KEY, duplicate_rule, kept_rows, row_keys
+from transforms.duplicates import ROW_KEY, coded_row_keys, duplicate_rule, kept_rows, row_keys
 from transforms.observations import OBSERVATION_COLUMNS
 
 PARTNERS = ["ALPHA", "BETA"]
@@ -51,6 +51,22 @@ def test_keys_tell_apart_rows_that_differ_in_any_part_of_the_key() -> None:
     assert keys is not None
     same_key = rows.duplicated(["partner_id", "kpi_id", "period_start", "period_end"], keep=False)
     assert pd.Series(keys).duplicated(keep=False).tolist() == same_key.tolist()
+
+
+def test_keys_of_rows_given_by_period_positions_are_the_keys_of_their_dates() -> None:
+    rows = _rows()
+    partner = rows["partner_id"].map(PARTNERS.index).to_numpy()
+    kpi = rows["kpi_id"].map(KPIS.index).to_numpy()
+    period, distinct = pd.MultiIndex.from_frame(rows[["period_start", "period_end"]]).factorize()
+    periods = (
+        pd.Series(distinct.get_level_values(0)),
+        pd.Series(distinct.get_level_values(1)),
+    )
+    coded = coded_row_keys(partner, kpi, len(KPIS), period, periods)
+    expected = row_keys(partner, kpi, len(KPIS), rows["period_start"], rows["period_end"])
+    assert coded is not None and expected is not None
+    np.testing.assert_array_equal(coded, expected)
+    assert coded_row_keys(partner + 2**40, kpi, len(KPIS), period, periods) is None
 
 
 def test_resolving_by_keys_gives_the_same_kept_and_superseded_rows() -> None:
