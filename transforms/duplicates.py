@@ -185,12 +185,24 @@ def empty_superseded() -> pd.DataFrame:
 
 def _file_order(rows: pd.DataFrame) -> np.ndarray | None:
     """Positions of the rows sorted by file path, then line (stable); None if already so."""
-    files = _file_ranks(rows["file"])
     lines = rows["line"].to_numpy()
-    same_file = np.diff(files) == 0
-    if (np.diff(files) >= 0).all() and (np.diff(lines)[same_file] >= 0).all():
-        return None  # already in order: one file's rows, as read
+    if _one_file(rows["file"]):  # the usual case: one pass over the lines, no file ranks
+        if (lines[1:] >= lines[:-1]).all():
+            return None  # already in order: one file's rows, as read
+        return np.argsort(lines, kind="stable")
+    files = _file_ranks(rows["file"])
+    step = np.diff(files)
+    if (step >= 0).all() and (np.diff(lines)[step == 0] >= 0).all():
+        return None
     return np.lexsort((lines, files))
+
+
+def _one_file(files: pd.Series) -> bool:
+    """Whether every row has the file of the first (for a category: the same code)."""
+    if isinstance(files.dtype, pd.CategoricalDtype):
+        codes = files.cat.codes.to_numpy()
+        return bool((codes == codes[0]).all())
+    return bool(files.eq(files.iloc[0]).all())
 
 
 def _in_order(values: np.ndarray, order: np.ndarray | None) -> np.ndarray:
@@ -199,7 +211,5 @@ def _in_order(values: np.ndarray, order: np.ndarray | None) -> np.ndarray:
 
 def _file_ranks(files: pd.Series) -> np.ndarray:
     """Each row's file as its rank among the files' paths."""
-    if files.eq(files.iloc[0]).all():
-        return np.zeros(len(files), dtype=np.intp)  # one file (the usual case)
     ranks, _ = pd.factorize(files, sort=True)
     return ranks

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -107,6 +108,20 @@ def test_rows_in_file_order_without_duplicates_are_kept_as_they_are() -> None:
     kept_at, superseded = duplicate_rule(rows)
     assert kept_at is None and superseded.empty
     pd.testing.assert_frame_equal(kept_rows(rows, kept_at), rows)
+
+
+@pytest.mark.parametrize("file_type", ["str", "category"])
+def test_within_one_file_out_of_line_order_the_later_line_wins(file_type: str) -> None:
+    rows = _rows().iloc[[0, 1, 4]].reset_index(drop=True)  # b.csv lines 2, 3, 6
+    rows = pd.concat([rows, rows.iloc[[0]].assign(line=1, value=5.0)], ignore_index=True)
+    rows = rows.iloc[[2, 3, 0, 1]].reset_index(drop=True)  # lines 6, 1, 2, 3
+    rows["file"] = rows["file"].astype(file_type)
+    kept_at, superseded = duplicate_rule(rows)
+    kept = kept_rows(rows, kept_at)
+    assert kept["line"].tolist() == [2, 3, 6]  # in line order, line 2 over line 1
+    assert superseded[["line", "kept_line", "reason"]].values.tolist() == [
+        [1, 2, "different values"]
+    ]
 
 
 @st.composite
