@@ -18,10 +18,10 @@ Settled here where the spec is silent:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -64,6 +64,7 @@ OBSERVATION_REQUIRED: tuple[str | tuple[str, ...], ...] = (
     ("period_start", "period"),
 )
 _PARSE_IN_THREAD_ROWS = 50_000  # below this, starting a thread costs more than it hides
+_Result = TypeVar("_Result")
 OBSERVATION_COLUMNS = [
     "partner_id",
     "kpi_id",
@@ -130,26 +131,34 @@ def check_observation_rows(
 def _checked_rows(
     batch: Batch, kpis: pd.DataFrame, partners: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """check_observation_rows of a batch of files, the kept rows with their key if it fits."""
+    """check_observation_rows of a batch of files, the kept rows with their key if it fits.
+
+    On a batch of many rows, kpi_id and the number columns are checked on the second core
+    (a worker thread: the factorize, arrow casts and numpy masks release the GIL) while
+    this thread checks partner_id and the period. The number checks flag into a sink of
+    their own, appended after the period's: every row's first fault is the one of
+    flagging them all in order on one thread.
+    """
     raw = batch.frame
     with ThreadPoolExecutor(max_workers=1) as pool:
-        # the number columns are parsed on the second core while this thread checks the
-        # identity and period columns; their faults are flagged after, in the same order
-        parsed = (
-            pool.submit(number_columns, raw, batch.decimal_comma)
-            if len(raw) >= _PARSE_IN_THREAD_ROWS
-            else None
-        )
+        run = pool.submit if len(raw) >= _PARSE_IN_THREAD_ROWS else _run_now
+        # one worker: the number checks start once the KPI column is coded
+        kpi_job = run(_coded_kpi, raw, kpis)
+        number_job = run(_number_checks, raw, batch.decimal_comma, kpi_job)
         faults = RowFaults(raw.index)
         flag_extra_cells(cast(Faults, faults), raw)  # RowFaults has the flag() of Faults
-        partner, kpi = coded_text(raw, "partner_id"), coded_text(raw, "kpi_id")
+        partner = coded_text(raw, "partner_id")
+        kpi, _ = kpi_job.result()
         flag_identity(faults, partner, kpi, kpis, partners)
         periods = coded_periods(faults, raw)
-        aggregation = kpi.lookup(dict(zip(kpis["kpi_id"], kpis["aggregation"], strict=True)))
-        number_cells = (
-            parsed.result() if parsed is not None else number_columns(raw, batch.decimal_comma)
-        )
-    numbers = number_rows(faults, *number_cells, aggregation=aggregation)
+        start, end = periods.rows()
+        labels = {
+            "partner_id": text_category(partner),
+            "kpi_id": text_category(kpi),
+            "month": pd.Series(coded_month_category(periods.codes, periods.start), raw.index),
+        }
+        number_faults, numbers = number_job.result()
+    faults.extend(number_faults)
     ok = faults.ok
     every = bool(ok.all())
 
@@ -159,18 +168,12 @@ def _checked_rows(
     def kept_array(values: np.ndarray) -> np.ndarray:
         return values if every else values[ok.to_numpy()]
 
-    start, end = periods.rows()
     kept_start = kept_rows(start)
-    kept_period = kept_array(periods.codes)
     kept = pd.DataFrame(
         {
-            "partner_id": kept_rows(text_category(partner)),
-            "kpi_id": kept_rows(text_category(kpi)),
+            **{name: kept_rows(column) for name, column in labels.items()},
             "period_start": kept_start,
             "period_end": kept_rows(end),
-            "month": pd.Series(
-                coded_month_category(kept_period, periods.start), index=kept_start.index
-            ),
             **{name: kept_rows(numbers[name]) for name in NUMBER_COLUMNS},
             "source": kept_rows(optional_category(raw, "source")),
             "note": kept_rows(optional_category(raw, "note")),
@@ -186,13 +189,36 @@ def _checked_rows(
         kept_array(_positions(partner.distinct, partners["partner_id"])[partner.codes]),
         kept_array(_positions(kpi.distinct, kpis["kpi_id"])[kpi.codes]),
         len(kpis),
-        kept_period,
+        kept_array(periods.codes),
         (periods.start, periods.end),
     )
     if keys is not None:
         kept[ROW_KEY] = keys
     rejected = faults.rejected(raw, batch.files)
     return kept.reset_index(drop=True), rejected
+
+
+def _coded_kpi(raw: pd.DataFrame, kpis: pd.DataFrame) -> tuple[CodedText, pd.Series]:
+    """The kpi_id column coded, and each row's KPI aggregation (NaN for an unknown KPI)."""
+    kpi = coded_text(raw, "kpi_id")
+    return kpi, kpi.lookup(dict(zip(kpis["kpi_id"], kpis["aggregation"], strict=True)))
+
+
+def _number_checks(
+    raw: pd.DataFrame, decimal_comma: bool, kpi_job: Future[tuple[CodedText, pd.Series]]
+) -> tuple[RowFaults, dict[str, pd.Series]]:
+    """The number columns parsed and checked for each row's KPI, in a sink of their own."""
+    cells = number_columns(raw, decimal_comma)
+    _, aggregation = kpi_job.result()
+    faults = RowFaults(raw.index)
+    return faults, number_rows(faults, *cells, aggregation=aggregation)
+
+
+def _run_now(work: Callable[..., _Result], *args: Any) -> Future[_Result]:
+    """``work(*args)`` run here and now, as a finished future (a batch too small for a thread)."""
+    done: Future[_Result] = Future()
+    done.set_result(work(*args))
+    return done
 
 
 def text_category(text: CodedText) -> pd.Series:

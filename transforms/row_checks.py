@@ -57,6 +57,12 @@ class RowFaults:
             self._checks.append((hit, column, reason))
             self._any |= hit
 
+    def extend(self, later: RowFaults) -> None:
+        """Take on the checks of ``later`` (flagged on the same rows) as if they had been
+        flagged here after this sink's own, in their order."""
+        self._checks.extend(later._checks)
+        self._any |= later._any
+
     @property
     def ok(self) -> pd.Series:
         return pd.Series(~self._any, index=self._index)

@@ -260,7 +260,7 @@ def test_parquet_typed_columns_are_checked_like_text() -> None:
     assert rejected[["line", "column"]].values.tolist() == [[2, "value"], [3, "period_start"]]
 
 
-def test_number_columns_parsed_in_a_thread_give_the_same_kept_and_rejected_rows(
+def test_kpi_and_number_columns_checked_in_a_thread_give_the_same_kept_and_rejected_rows(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     rows = [
@@ -272,6 +272,7 @@ def test_number_columns_parsed_in_a_thread_give_the_same_kept_and_rejected_rows(
         ["ALPHA", "csat", "2026-03-05", "2026-03-06", "", "6", "5", ""],
         ["BETA", "backlog", "", "", "2026-03-31", "", "", "1e400"],
         ["BETA", "backlog", "", "", "2026-03-30", "", "", "4.5"],
+        ["BETA", "sla", "", "", "2026-03-30", "", "", "x"],  # an unknown KPI, a bad value
     ] * 3
     import transforms.observations as observations
 
@@ -283,13 +284,14 @@ def test_number_columns_parsed_in_a_thread_give_the_same_kept_and_rejected_rows(
         pd.testing.assert_frame_equal(one, other, check_exact=True)
     kept, rejected = threaded
     assert len(kept) == 6
-    assert rejected["column"].tolist()[:6] == [
+    assert rejected["column"].tolist()[:7] == [
         "partner_id",
         "value",
         "period",
         "numerator",
         "numerator",
         "value",
+        "kpi_id",
     ]
 
 

@@ -103,6 +103,24 @@ def test_row_faults_keep_the_first_fault_of_each_row_like_faults() -> None:
     pd.testing.assert_frame_equal(ours.rejected(frame, "f.csv"), theirs.rejected(frame, "f.csv"))
 
 
+def test_checks_flagged_in_two_sinks_then_joined_give_the_faults_of_flagging_in_order() -> None:
+    frame = pd.DataFrame({"a": ["x", "y", "z", "w"], "line": [2, 3, 5, 6]}, index=[4, 1, 9, 3])
+    checks = [
+        (pd.Series([False, True, False, False], index=frame.index), "a", "first"),
+        (pd.Series([False, True, True, False], index=frame.index), "b", "second"),
+        (pd.Series([True, False, True, False], index=frame.index), "c", "third"),
+    ]
+    earlier, later, theirs = RowFaults(frame.index), RowFaults(frame.index), Faults(frame.index)
+    for mask, column, reason in checks:
+        (earlier if column == "a" else later).flag(mask, column, reason)
+        theirs.flag(mask, column, reason)
+    earlier.extend(later)
+    assert earlier.ok.tolist() == theirs.ok.tolist() == [False, False, False, True]
+    rejected = earlier.rejected(frame, "f.csv")
+    assert rejected["reason"].tolist() == ["third", "first", "second"]
+    pd.testing.assert_frame_equal(rejected, theirs.rejected(frame, "f.csv"))
+
+
 @pytest.mark.parametrize("index", [pd.RangeIndex(4), pd.Index([7, 3, 11, 5])])
 def test_row_faults_with_no_row_at_fault_reject_nothing_as_faults_do(index: pd.Index) -> None:
     frame = pd.DataFrame(
