@@ -36,10 +36,23 @@ class Batch:
     """Raw rows of one or more consecutive files: cells, ``line``, and each row's file."""
 
     frame: pd.DataFrame  # the files' raw frames one after the other
-    files: pd.Series  # each row's file (``str``), on the index of ``frame``
+    each_file: pd.Series | None  # each row's file (``str``); None: ``names[0]`` on every row
     decimal_comma: bool
     names: tuple[str, ...] = ()  # the files, in order (empty: read them from ``files``)
     sizes: tuple[int, ...] = ()  # the rows of each of ``names``
+
+    @property
+    def files(self) -> pd.Series:
+        """Each row's file (``str``), on the index of ``frame``."""
+        if self.each_file is not None:
+            return self.each_file
+        return constant_text(self.names[0], self.frame.index)
+
+    def rows_file(self) -> str | pd.Series:
+        """The rows' file as :meth:`transforms.cells.Faults.rejected` takes it: the one
+        file's path for a batch of one file (no column of a million copies made for the
+        few rows rejected), else each row's."""
+        return self.names[0] if self.each_file is None else self.each_file
 
     def file_category(self) -> pd.Series:
         """Each row's file as a ``category`` (see :mod:`transforms.categories`)."""
@@ -52,8 +65,7 @@ class Batch:
 def single(table: RawFrame) -> Batch:
     """One file as a batch of its own."""
     frame = table.frame
-    files = constant_text(table.file, frame.index)
-    return Batch(frame, files, table.decimal_comma, (table.file,), (len(frame),))
+    return Batch(frame, None, table.decimal_comma, (table.file,), (len(frame),))
 
 
 def batches(tables: Iterable[RawFrame], max_rows: int = BATCH_ROWS) -> Iterator[Batch]:

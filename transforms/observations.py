@@ -35,6 +35,7 @@ from transforms.categories import (
     concat_rows,
     constant_category,
     empty_category,
+    month_category,
 )
 from transforms.cells import (
     Faults,
@@ -46,6 +47,7 @@ from transforms.cells import (
 from transforms.duplicates import ROW_KEY, coded_row_keys, duplicate_rule, kept_rows
 from transforms.observation_cells import (
     NUMBER_COLUMNS,
+    Periods,
     coded_periods,
     number_columns,
     number_rows,
@@ -152,11 +154,7 @@ def _checked_rows(
         flag_identity(faults, partner, kpi, kpis, partners)
         periods = coded_periods(faults, raw)
         start, end = periods.rows()
-        labels = {
-            "partner_id": text_category(partner),
-            "kpi_id": text_category(kpi),
-            "month": pd.Series(coded_month_category(periods.codes, periods.start), raw.index),
-        }
+        labels = {"partner_id": text_category(partner), "kpi_id": text_category(kpi)}
         number_faults, numbers = number_job.result()
     faults.extend(number_faults)
     ok = faults.ok
@@ -174,6 +172,7 @@ def _checked_rows(
             **{name: kept_rows(column) for name, column in labels.items()},
             "period_start": kept_start,
             "period_end": kept_rows(end),
+            "month": _months(periods, kept_start, every),
             **{name: kept_rows(numbers[name]) for name in NUMBER_COLUMNS},
             "source": kept_rows(optional_category(raw, "source")),
             "note": kept_rows(optional_category(raw, "note")),
@@ -194,8 +193,17 @@ def _checked_rows(
     )
     if keys is not None:
         kept[ROW_KEY] = keys
-    rejected = faults.rejected(raw, batch.files)
+    rejected = faults.rejected(raw, batch.rows_file())
     return kept.reset_index(drop=True), rejected
+
+
+def _months(periods: Periods, kept_start: pd.Series, every: bool) -> pd.Series:
+    """The kept rows' month labels: worked out once per distinct period when every row is
+    kept (each period is then some row's), else from the kept rows' dates (a rejected
+    row's period leaves no label)."""
+    if every:
+        return pd.Series(coded_month_category(periods.codes, periods.start), kept_start.index)
+    return pd.Series(month_category(kept_start), index=kept_start.index)
 
 
 def _coded_kpi(raw: pd.DataFrame, kpis: pd.DataFrame) -> tuple[CodedText, pd.Series]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from transforms.batches import batches
+from transforms.batches import batches, single
 from transforms.categories import concat_rows
 from transforms.cells import RawFrame, concat_rejected
 from transforms.observations import build_observations, check_observation_rows
@@ -89,3 +89,11 @@ def test_survey_answers_of_many_files_are_those_of_each_file_alone() -> None:
     pd.testing.assert_frame_equal(rejected, concat_rejected([r for _, r in alone]))
     assert rejected[["file", "line", "column"]].values.tolist() == [["s/1.csv", 2, "score"]]
     assert kept["numerator"].tolist() == [1.0, -1.0, 0.0]
+
+
+def test_a_batch_of_one_file_names_it_once_and_each_row_only_when_asked() -> None:
+    one, joined = single(_files()[0]), next(iter(batches(_files()[:2])))
+    assert one.rows_file() == "o/a.csv"
+    assert one.files.tolist() == ["o/a.csv"] and one.files.index.equals(one.frame.index)
+    assert isinstance(joined.rows_file(), pd.Series)
+    assert joined.rows_file().tolist() == ["o/a.csv", "o/b.csv", "o/b.csv"]

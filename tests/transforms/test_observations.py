@@ -326,3 +326,14 @@ def test_no_observation_files_give_no_rows_with_category_text_columns() -> None:
     result = build_observations([], KPIS, PARTNERS)
     assert result.observations.empty
     _labels_are_the_rows_text(result.observations)
+
+
+def test_a_rejected_rows_month_is_no_label_of_the_kept_rows() -> None:
+    kept, rejected = _check(
+        [
+            ["ALPHA", "backlog", "", "", "2026-03", "", "", "1"],
+            ["GAMMA", "backlog", "", "", "2026-04", "", "", "1"],
+        ]
+    )
+    assert len(rejected) == 1
+    assert kept["month"].cat.categories.tolist() == ["2026-03"]
