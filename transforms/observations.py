@@ -18,10 +18,10 @@ Settled here where the spec is silent:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -66,7 +66,6 @@ OBSERVATION_REQUIRED: tuple[str | tuple[str, ...], ...] = (
     ("period_start", "period"),
 )
 _PARSE_IN_THREAD_ROWS = 50_000  # below this, starting a thread costs more than it hides
-_Result = TypeVar("_Result")
 OBSERVATION_COLUMNS = [
     "partner_id",
     "kpi_id",
@@ -135,27 +134,40 @@ def _checked_rows(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """check_observation_rows of a batch of files, the kept rows with their key if it fits.
 
-    On a batch of many rows, kpi_id and the number columns are checked on the second core
-    (a worker thread: the factorize, arrow casts and numpy masks release the GIL) while
-    this thread checks partner_id and the period. The number checks flag into a sink of
-    their own, appended after the period's: every row's first fault is the one of
-    flagging them all in order on one thread.
+    On a batch of many rows the number columns are parsed and checked on the second core
+    (a worker thread: arrow casts and numpy masks release the GIL) while this thread
+    checks the identity and period columns, handing the worker each row's KPI
+    aggregation once kpi_id is coded. The number checks flag into a sink of their own,
+    appended after the period's: every row's first fault is the one of flagging them all
+    in order on one thread.
     """
     raw = batch.frame
+    aggregation: Future[pd.Series] = Future()  # each row's KPI aggregation, set below
     with ThreadPoolExecutor(max_workers=1) as pool:
-        run = pool.submit if len(raw) >= _PARSE_IN_THREAD_ROWS else _run_now
-        # one worker: the number checks start once the KPI column is coded
-        kpi_job = run(_coded_kpi, raw, kpis)
-        number_job = run(_number_checks, raw, batch.decimal_comma, kpi_job)
-        faults = RowFaults(raw.index)
-        flag_extra_cells(cast(Faults, faults), raw)  # RowFaults has the flag() of Faults
-        partner = coded_text(raw, "partner_id")
-        kpi, _ = kpi_job.result()
-        flag_identity(faults, partner, kpi, kpis, partners)
-        periods = coded_periods(faults, raw)
-        start, end = periods.rows()
-        labels = {"partner_id": text_category(partner), "kpi_id": text_category(kpi)}
-        number_faults, numbers = number_job.result()
+        number_job = (
+            pool.submit(_number_checks, raw, batch.decimal_comma, aggregation)
+            if len(raw) >= _PARSE_IN_THREAD_ROWS
+            else None
+        )
+        try:
+            faults = RowFaults(raw.index)
+            flag_extra_cells(cast(Faults, faults), raw)  # RowFaults has the flag() of Faults
+            partner, kpi = coded_text(raw, "partner_id"), coded_text(raw, "kpi_id")
+            aggregation.set_result(
+                kpi.lookup(dict(zip(kpis["kpi_id"], kpis["aggregation"], strict=True)))
+            )
+            flag_identity(faults, partner, kpi, kpis, partners)
+            periods = coded_periods(faults, raw)
+            start, end = periods.rows()
+            labels = {"partner_id": text_category(partner), "kpi_id": text_category(kpi)}
+        finally:
+            if not aggregation.done():  # failed before: the worker must not wait for it
+                aggregation.set_exception(RuntimeError("kpi_id was not coded"))
+        number_faults, numbers = (
+            number_job.result()
+            if number_job is not None
+            else _number_checks(raw, batch.decimal_comma, aggregation)
+        )
     faults.extend(number_faults)
     ok = faults.ok
     every = bool(ok.all())
@@ -206,27 +218,14 @@ def _months(periods: Periods, kept_start: pd.Series, every: bool) -> pd.Series:
     return pd.Series(month_category(kept_start), index=kept_start.index)
 
 
-def _coded_kpi(raw: pd.DataFrame, kpis: pd.DataFrame) -> tuple[CodedText, pd.Series]:
-    """The kpi_id column coded, and each row's KPI aggregation (NaN for an unknown KPI)."""
-    kpi = coded_text(raw, "kpi_id")
-    return kpi, kpi.lookup(dict(zip(kpis["kpi_id"], kpis["aggregation"], strict=True)))
-
-
 def _number_checks(
-    raw: pd.DataFrame, decimal_comma: bool, kpi_job: Future[tuple[CodedText, pd.Series]]
+    raw: pd.DataFrame, decimal_comma: bool, aggregation: Future[pd.Series]
 ) -> tuple[RowFaults, dict[str, pd.Series]]:
-    """The number columns parsed and checked for each row's KPI, in a sink of their own."""
+    """The number columns parsed, then checked for each row's KPI aggregation (waited
+    for: it comes from the thread that codes kpi_id), in a fault sink of their own."""
     cells = number_columns(raw, decimal_comma)
-    _, aggregation = kpi_job.result()
     faults = RowFaults(raw.index)
-    return faults, number_rows(faults, *cells, aggregation=aggregation)
-
-
-def _run_now(work: Callable[..., _Result], *args: Any) -> Future[_Result]:
-    """``work(*args)`` run here and now, as a finished future (a batch too small for a thread)."""
-    done: Future[_Result] = Future()
-    done.set_result(work(*args))
-    return done
+    return faults, number_rows(faults, *cells, aggregation=aggregation.result())
 
 
 def text_category(text: CodedText) -> pd.Series:

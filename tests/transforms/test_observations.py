@@ -260,7 +260,7 @@ def test_parquet_typed_columns_are_checked_like_text() -> None:
     assert rejected[["line", "column"]].values.tolist() == [[2, "value"], [3, "period_start"]]
 
 
-def test_kpi_and_number_columns_checked_in_a_thread_give_the_same_kept_and_rejected_rows(
+def test_number_columns_checked_in_a_thread_give_the_same_kept_and_rejected_rows(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     rows = [
@@ -337,3 +337,14 @@ def test_a_rejected_rows_month_is_no_label_of_the_kept_rows() -> None:
     )
     assert len(rejected) == 1
     assert kept["month"].cat.categories.tolist() == ["2026-03"]
+
+
+def test_a_failure_while_the_numbers_are_checked_in_a_thread_is_raised_not_waited_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import transforms.observations as observations
+
+    monkeypatch.setattr(observations, "_PARSE_IN_THREAD_ROWS", 0)
+    rows = [["ALPHA", "backlog", "", "", "2026-03", "", "", "1"]]
+    with pytest.raises(KeyError, match="aggregation"):  # a catalog without aggregations
+        _checked = check_observation_rows(_raw(rows), KPIS[["kpi_id"]], PARTNERS)
