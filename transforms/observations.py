@@ -179,7 +179,7 @@ def _checked_rows(
         return values if every else values[ok.to_numpy()]
 
     kept_start = kept_rows(start)
-    kept = pd.DataFrame(
+    kept = columns_frame(
         {
             **{name: kept_rows(column) for name, column in labels.items()},
             "period_start": kept_start,
@@ -194,7 +194,8 @@ def _checked_rows(
                 constant_category("observation", len(kept_start)), index=kept_start.index
             ),
         },
-        columns=OBSERVATION_COLUMNS,
+        OBSERVATION_COLUMNS,
+        kept_start.index,
     )
     keys = coded_row_keys(
         kept_array(_positions(partner.distinct, partners["partner_id"])[partner.codes]),
@@ -226,6 +227,16 @@ def _number_checks(
     cells = number_columns(raw, decimal_comma)
     faults = RowFaults(raw.index)
     return faults, number_rows(faults, *cells, aggregation=aggregation.result())
+
+
+def columns_frame(columns: dict[str, pd.Series], order: list[str], index: pd.Index) -> pd.DataFrame:
+    """The columns (each on ``index``) as a frame in ``order``, one column at a time: each
+    stays a block of its own, where ``pd.DataFrame(dict)`` copies the float, date and int
+    columns into one 2-D block per dtype (~10 ms per million rows, then split again)."""
+    frame = pd.DataFrame(index=index)
+    for name in order:
+        frame[name] = columns[name]
+    return frame
 
 
 def text_category(text: CodedText) -> pd.Series:

@@ -348,3 +348,16 @@ def test_a_failure_while_the_numbers_are_checked_in_a_thread_is_raised_not_waite
     rows = [["ALPHA", "backlog", "", "", "2026-03", "", "", "1"]]
     with pytest.raises(KeyError, match="aggregation"):  # a catalog without aggregations
         _checked = check_observation_rows(_raw(rows), KPIS[["kpi_id"]], PARTNERS)
+
+
+def test_a_frame_built_column_by_column_equals_the_frame_of_its_dict() -> None:
+    from transforms.observations import columns_frame
+
+    index = pd.Index([4, 2, 9])
+    columns = {
+        "b": pd.Series([1.0, 2.0, 3.0], index=index),
+        "a": pd.Series(pd.Categorical(["x", None, "x"]), index=index),
+        "c": pd.Series([4.0, 5.0, 6.0], index=index),
+    }
+    frame = columns_frame(columns, ["a", "b", "c"], index)
+    pd.testing.assert_frame_equal(frame, pd.DataFrame(columns, columns=["a", "b", "c"]))
