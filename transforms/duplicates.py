@@ -49,17 +49,23 @@ def row_keys(
 
 
 def coded_row_keys(
-    partner: np.ndarray,
-    kpi: np.ndarray,
+    partner: tuple[np.ndarray, np.ndarray],
+    kpi: tuple[np.ndarray, np.ndarray],
     kpi_count: int,
     period: np.ndarray,
     periods: tuple[pd.Series, pd.Series],
 ) -> np.ndarray | None:
-    """:func:`row_keys` of rows whose period is given as a position ``period`` in the
-    ``(start, end)`` of ``periods``: the period's part of the key is worked out once per
-    position (a few thousand distinct periods for millions of rows)."""
-    pair = _pairs(partner, kpi, kpi_count)
-    return None if pair is None else (pair << _PERIOD_BITS) + _period_keys(*periods)[period]
+    """:func:`row_keys` of rows given by codes: ``partner`` and ``kpi`` are (each row's
+    code, each code's position in the catalog), ``period`` each row's position in the
+    ``(start, end)`` of ``periods``. Each part of the key is worked out once per code (a
+    few hundred partners and KPIs, a few thousand periods for millions of rows), then
+    the rows' keys are three takes and two sums."""
+    (partner_codes, partner_at), (kpi_codes, kpi_at) = partner, kpi
+    if (int(partner_at.max(initial=0)) + 1) * kpi_count >= 1 << (63 - _PERIOD_BITS):
+        return None
+    partner_part = (partner_at.astype(np.int64) * kpi_count) << _PERIOD_BITS
+    kpi_part = kpi_at.astype(np.int64) << _PERIOD_BITS
+    return partner_part[partner_codes] + kpi_part[kpi_codes] + _period_keys(*periods)[period]
 
 
 def _pairs(partner: np.ndarray, kpi: np.ndarray, kpi_count: int) -> np.ndarray | None:

@@ -198,8 +198,8 @@ def _checked_rows(
         kept_start.index,
     )
     keys = coded_row_keys(
-        kept_array(_positions(partner.distinct, partners["partner_id"])[partner.codes]),
-        kept_array(_positions(kpi.distinct, kpis["kpi_id"])[kpi.codes]),
+        (kept_array(partner.codes), _positions(partner.distinct, partners["partner_id"])),
+        (kept_array(kpi.codes), _positions(kpi.distinct, kpis["kpi_id"])),
         len(kpis),
         kept_array(periods.codes),
         (periods.start, periods.end),

@@ -54,20 +54,31 @@ def test_keys_tell_apart_rows_that_differ_in_any_part_of_the_key() -> None:
     assert pd.Series(keys).duplicated(keep=False).tolist() == same_key.tolist()
 
 
-def test_keys_of_rows_given_by_period_positions_are_the_keys_of_their_dates() -> None:
+def test_keys_of_rows_given_by_codes_are_the_keys_of_their_ids_and_dates() -> None:
     rows = _rows()
-    partner = rows["partner_id"].map(PARTNERS.index).to_numpy()
-    kpi = rows["kpi_id"].map(KPIS.index).to_numpy()
+    partner_codes, partner_cells = pd.factorize(rows["partner_id"])
+    kpi_codes, kpi_cells = pd.factorize(rows["kpi_id"])
+    partner_at = np.array([PARTNERS.index(cell) for cell in partner_cells])
+    kpi_at = np.array([KPIS.index(cell) for cell in kpi_cells])
     period, distinct = pd.MultiIndex.from_frame(rows[["period_start", "period_end"]]).factorize()
     periods = (
         pd.Series(distinct.get_level_values(0)),
         pd.Series(distinct.get_level_values(1)),
     )
-    coded = coded_row_keys(partner, kpi, len(KPIS), period, periods)
-    expected = row_keys(partner, kpi, len(KPIS), rows["period_start"], rows["period_end"])
+    coded = coded_row_keys(
+        (partner_codes, partner_at), (kpi_codes, kpi_at), len(KPIS), period, periods
+    )
+    expected = row_keys(
+        partner_at[partner_codes],
+        kpi_at[kpi_codes],
+        len(KPIS),
+        rows["period_start"],
+        rows["period_end"],
+    )
     assert coded is not None and expected is not None
     np.testing.assert_array_equal(coded, expected)
-    assert coded_row_keys(partner + 2**40, kpi, len(KPIS), period, periods) is None
+    too_many = (partner_codes, partner_at + 2**40)
+    assert coded_row_keys(too_many, (kpi_codes, kpi_at), len(KPIS), period, periods) is None
 
 
 def test_resolving_by_keys_gives_the_same_kept_and_superseded_rows() -> None:
