@@ -285,27 +285,44 @@ def flag_identity(
     known_partners = set(partners["partner_id"])
     known_kpis = set(kpis["kpi_id"])
     partner_id, kpi_id = partner.distinct, kpi.distinct
-    faults.flag(
-        partner.spread(partner_id.eq("")),
+    flag_cells(
+        faults,
+        partner,
+        partner_id.eq(""),
         "partner_id",
         f"is empty; write the partner id ({known_list(known_partners)})",
     )
-    faults.flag(
-        partner.spread(~partner_id.isin(known_partners)),
+    flag_cells(
+        faults,
+        partner,
+        ~partner_id.isin(known_partners),
         "partner_id",
         f"is not a configured partner; use one of {known_list(known_partners)} "
         "or add partners/<id>.yaml",
     )
-    faults.flag(
-        kpi.spread(kpi_id.eq("")),
+    flag_cells(
+        faults,
+        kpi,
+        kpi_id.eq(""),
         "kpi_id",
         f"is empty; write the KPI id ({known_list(known_kpis)})",
     )
-    faults.flag(
-        kpi.spread(~kpi_id.isin(known_kpis)),
+    flag_cells(
+        faults,
+        kpi,
+        ~kpi_id.isin(known_kpis),
         "kpi_id",
         f"is not a KPI of config.yaml; use one of {known_list(known_kpis)}",
     )
+
+
+def flag_cells(
+    faults: FaultSink, text: CodedText, at_fault: pd.Series, column: str, reason: str
+) -> None:
+    """Flag the rows of the distinct cells ``at_fault``; nothing at all when no cell is (a
+    mask of a million rows, all False, flags no row in either sink)."""
+    if at_fault.any():
+        faults.flag(text.spread(at_fault), column, reason)
 
 
 def empty_observations() -> pd.DataFrame:

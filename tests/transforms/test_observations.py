@@ -361,3 +361,24 @@ def test_a_frame_built_column_by_column_equals_the_frame_of_its_dict() -> None:
     }
     frame = columns_frame(columns, ["a", "b", "c"], index)
     pd.testing.assert_frame_equal(frame, pd.DataFrame(columns, columns=["a", "b", "c"]))
+
+
+def test_identity_checks_flag_only_when_some_cell_is_at_fault() -> None:
+    from transforms.observations import flag_identity
+    from transforms.row_checks import MaskSink, coded_text
+
+    raw = _raw(
+        [
+            ["ALPHA", "backlog", "", "", "2026-03", "", "", "1"],
+            ["GAMMA", "backlog", "", "", "2026-03", "", "", "1"],
+            ["ALPHA", "nps", "", "", "2026-03", "", "", "1"],
+        ]
+    ).frame
+    clean, faulty = MaskSink(), MaskSink()
+    kpi = coded_text(raw, "kpi_id")
+    flag_identity(clean, coded_text(raw.iloc[[0, 2]], "partner_id"), kpi, KPIS, PARTNERS)
+    assert clean.checks == []  # no all-False mask of every row handed on
+    flag_identity(faulty, coded_text(raw, "partner_id"), kpi, KPIS, PARTNERS)
+    assert [(mask.tolist(), column) for mask, column, _ in faulty.checks] == [
+        ([False, True, False], "partner_id")
+    ]
