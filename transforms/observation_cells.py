@@ -200,20 +200,24 @@ def number_rows(
 def flag_number_faults(
     faults: FaultSink, numbers: Numbers, applies: pd.Series, column: str, need: str
 ) -> None:
-    """Empty, non-numeric, ambiguous and non-finite cells of a number column."""
-    faults.flag(applies & numbers.empty, column, f"is empty; {need}")
-    faults.flag(applies & numbers.invalid, column, f"is not a number; {_NUMBER_HINT}")
-    faults.flag(
-        applies & numbers.ambiguous,
-        column,
-        "is ambiguous (thousands separator or decimal point?); write it without "
-        "thousands separators, with ',' as decimal comma",
+    """Empty, non-numeric, ambiguous and non-finite cells of a number column (a kind of
+    fault no cell has is not flagged at all: its mask would flag no row)."""
+    kinds = (
+        (numbers.empty, f"is empty; {need}"),
+        (numbers.invalid, f"is not a number; {_NUMBER_HINT}"),
+        (
+            numbers.ambiguous,
+            "is ambiguous (thousands separator or decimal point?); write it without "
+            "thousands separators, with ',' as decimal comma",
+        ),
+        (
+            numbers.not_finite,
+            "is not a finite number (NaN or infinity); write the actual figure",
+        ),
     )
-    faults.flag(
-        applies & numbers.not_finite,
-        column,
-        "is not a finite number (NaN or infinity); write the actual figure",
-    )
+    for cells, reason in kinds:
+        if cells.any():
+            faults.flag(applies & cells, column, reason)
 
 
 def _other_month(start: pd.Series, end: pd.Series) -> pd.Series:

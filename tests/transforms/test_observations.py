@@ -382,3 +382,20 @@ def test_identity_checks_flag_only_when_some_cell_is_at_fault() -> None:
     assert [(mask.tolist(), column) for mask, column, _ in faulty.checks] == [
         ([False, True, False], "partner_id")
     ]
+
+
+def test_number_faults_are_flagged_only_for_kinds_some_cell_has() -> None:
+    from transforms.cells import parse_numbers
+    from transforms.observation_cells import flag_number_faults
+    from transforms.row_checks import MaskSink
+
+    cells = pd.DataFrame({"value": ["1", "", "x", "2"]})
+    applies = pd.Series([True, True, True, False])
+    clean, faulty = MaskSink(), MaskSink()
+    flag_number_faults(clean, parse_numbers(cells.iloc[[0, 3]], "value", False), applies, "v", "")
+    assert clean.checks == []
+    flag_number_faults(faulty, parse_numbers(cells, "value", False), applies, "v", "need it")
+    assert [(mask.tolist(), reason[:15]) for mask, _, reason in faulty.checks] == [
+        ([False, True, False, False], "is empty; need "),
+        ([False, False, True, False], "is not a number"),
+    ]
