@@ -344,15 +344,16 @@ def _pick_actual(
     """actual, numerator, denominator and rows per group; ``kind``: each group's aggregation
     as its position in KINDS (-1: unknown)."""
     ratio_like = (kind >= 0) & (kind < len(RATIO_LIKE))
+    actual = np.full(len(kind), np.nan)  # each group's figure, set for its kind only
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = stats["numerator"] * scale / stats["denominator"]
-    actual = np.select(
-        [ratio_like, *(kind == KINDS.index(name) for name in KINDS[len(RATIO_LIKE) :])],
-        [ratio, stats["total"], stats["mean"], stats["low"], stats["high"], stats["last"]],
-        default=np.nan,
-    )
+        actual[ratio_like] = (
+            stats["numerator"][ratio_like] * scale[ratio_like] / stats["denominator"][ratio_like]
+        )
+    for name, stat in zip(KINDS[len(RATIO_LIKE) :], ("total", "mean", "low", "high", "last")):
+        shown = kind == KINDS.index(name)
+        actual[shown] = stats[stat][shown]
     return {
-        "actual": actual.astype(float),
+        "actual": actual,
         "numerator": np.where(ratio_like, stats["numerator"], np.nan),
         "denominator": np.where(ratio_like, stats["denominator"], np.nan),
         "rows": stats["rows"].astype(int),

@@ -24,7 +24,8 @@ def factorize_sorted(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Codes of ``column`` (int64, -1 where empty) and its vocabulary."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes = column.cat.codes.to_numpy().astype(np.int64)
-        present = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)) > 0
+        # empty cells (-1) count in the first bin, dropped: no boolean copy of the codes
+        present = np.bincount(codes + 1, minlength=len(column.cat.categories) + 1)[1:] > 0
         labels = _text_index(column.cat.categories)
         if present.all() and labels.is_monotonic_increasing:  # as categorized() leaves it
             return codes, labels
