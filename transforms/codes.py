@@ -44,8 +44,19 @@ def categorized(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     coded = {}
     for name in columns:
         codes, labels = factorize_sorted(frame[name])
+        if _coded_as(frame[name], labels):
+            continue  # already these codes and categories: kept as it is
         coded[name] = pd.Categorical.from_codes(codes, categories=labels)
     return frame.assign(**coded)
+
+
+def _coded_as(column: pd.Series, labels: pd.Index) -> bool:
+    """Whether ``column`` is an unordered ``category`` column whose categories are
+    ``labels`` (same dtype and order), as :func:`categorized` would make it."""
+    if not isinstance(column.dtype, pd.CategoricalDtype) or column.cat.ordered:
+        return False
+    categories = column.cat.categories
+    return categories.dtype == labels.dtype and categories.equals(labels)
 
 
 def decoded(frame: pd.DataFrame) -> pd.DataFrame:
@@ -82,7 +93,10 @@ def encode(column: pd.Series | pd.Index, vocabulary: pd.Index) -> np.ndarray:
     else:
         codes, uniques = pd.factorize(series)
         codes = codes.astype(np.int64)
-    lookup = np.append(vocabulary.get_indexer(_text_index(uniques)), -1).astype(np.int64)
+    labels = _text_index(uniques)
+    if labels.equals(vocabulary):  # coded with this vocabulary already
+        return codes
+    lookup = np.append(vocabulary.get_indexer(labels), -1).astype(np.int64)
     return lookup[codes]
 
 
