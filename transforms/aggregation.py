@@ -169,7 +169,8 @@ def _aggregate(
             "period": label_of(keys % n_labels, labels),
             **figures,
             "insufficient_volume": ratio_like & ~np.isnan(minimum) & below,
-        }
+        },
+        copy=False,  # fresh arrays: no copy into one block
     )
 
 
@@ -179,7 +180,8 @@ def _chosen(column: np.ndarray, at: np.ndarray, every: bool) -> np.ndarray:
 
 
 def _categories(codes: np.ndarray, labels: pd.Index) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes, categories=labels.astype(str))
+    # codes index ``labels`` by construction: no validation pass
+    return pd.Categorical.from_codes(codes, categories=labels.astype(str), validate=False)
 
 
 def _plain_sums(
@@ -349,7 +351,8 @@ def _pick_actual(
         actual[ratio_like] = (
             stats["numerator"][ratio_like] * scale[ratio_like] / stats["denominator"][ratio_like]
         )
-    for name, stat in zip(KINDS[len(RATIO_LIKE) :], ("total", "mean", "low", "high", "last")):
+    shown_as = ("total", "mean", "low", "high", "last")
+    for name, stat in zip(KINDS[len(RATIO_LIKE) :], shown_as, strict=True):
         shown = kind == KINDS.index(name)
         actual[shown] = stats[stat][shown]
     return {

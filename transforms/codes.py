@@ -146,6 +146,15 @@ def decode(codes: np.ndarray, vocabulary: pd.Index) -> pd.api.extensions.Extensi
     return labels.take(np.asarray(codes), allow_fill=True)
 
 
+def text_values(column: pd.Series) -> np.ndarray:
+    """``column.astype(str).to_numpy()``: the labels as an object array of ``str`` (NaN
+    where empty), read from the categories and codes of a ``category`` column."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return column.astype(TEXT).to_numpy()
+    labels = _text_index(column.cat.categories).to_numpy(dtype=object)
+    return np.append(labels, np.array([np.nan], dtype=object))[column.cat.codes.to_numpy()]
+
+
 def month_ordinals(labels: pd.Series | np.ndarray | list[str]) -> np.ndarray:
     """``YYYY-MM`` labels as pandas monthly Period ordinals (consecutive integers)."""
     series = pd.Series(labels)
