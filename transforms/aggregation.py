@@ -256,6 +256,11 @@ def _group_stats(
 def _figures(column: np.ndarray, starts: np.ndarray, plain: np.ndarray, how: str) -> np.ndarray:
     """One statistic (``how``) of ``column`` per group beginning at ``starts``."""
     ufunc = {"sum": np.add, "mean": np.add, "min": np.minimum, "max": np.maximum}[how]
+    if len(starts) == len(column):  # every group one row: its value, as either way gives it
+        if plain.all():
+            return column  # reduceat of one row (a mean: divided by 1)
+        alone = _alone(column, how)
+        return alone if not plain.any() else np.where(plain, column, alone)
     sizes = np.diff(np.append(starts, len(column)))
     several = sizes > 1
     members = np.repeat(several, sizes)
@@ -281,13 +286,7 @@ def _compensated(
 ) -> dict[str, np.ndarray]:
     """pandas' Cython group sums (compensated, skipping empty cells), means, min and max."""
     first = column[starts]
-    alone = {  # a group of one row
-        "sum": lambda: np.where(np.isnan(first), 0.0, first + 0.0),
-        "mean": lambda: first + 0.0,
-        "min": first.copy,
-        "max": first.copy,
-    }
-    out = {how: alone[how]() for how in hows}
+    out = {how: _alone(first, how) for how in hows}
     if several.any():
         # a leading row of another group keeps pandas off its reduceat shortcut
         groups = np.repeat(np.flatnonzero(several), sizes[several])
@@ -298,6 +297,15 @@ def _compensated(
         for how in hows:
             out[how][pooled.index.to_numpy()] = pooled[how].to_numpy()
     return out
+
+
+def _alone(first: np.ndarray, how: str) -> np.ndarray:
+    """pandas' Cython figure (``how``) of groups of one row each holding ``first``."""
+    if how == "sum":  # an empty cell sums to 0
+        return np.where(np.isnan(first), 0.0, first + 0.0)
+    if how == "mean":
+        return first + 0.0
+    return first.copy()
 
 
 _STAT_NAMES = {

@@ -255,3 +255,30 @@ def test_quarter_ratio_equals_pooled_monthly_numerators_and_denominators(
     pooled = months["numerator"].sum() * 100 / months["denominator"].sum()
     assert quarter["actual"] == pytest.approx(pooled, rel=1e-12)
     assert quarter["rows"] == len(counts) == months["rows"].sum()
+
+
+cells = st.lists(
+    st.tuples(
+        st.sampled_from(["P1", "P2"]),
+        st.sampled_from(["2026-07-01", "2026-08-01"]),
+        st.sampled_from([float("nan"), -0.0, 0.1, 0.2, 3.0, 1e16, -1e16]),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(cells, st.sampled_from(["calls", "wait", "low", "high"]))
+def test_sum_mean_min_max_equal_pandas_groupby_to_the_last_bit(
+    rows: list[tuple[str, str, float]], kpi: str
+) -> None:
+    frame = obs(*({"kpi": kpi, "partner": p, "start": d, "value": v} for p, d, v in rows))
+    how = {"calls": "sum", "wait": "mean", "low": "min", "high": "max"}[kpi]
+    pandas = frame.groupby(["partner_id", "kpi_id", "month"], sort=True)["value"].agg(how)
+    values = monthly_values(frame, KPIS)
+    pd.testing.assert_series_equal(
+        pd.Series(values["actual"].to_numpy(), name="value"),
+        pd.Series(pandas.to_numpy(), name="value"),
+        check_exact=True,
+    )
