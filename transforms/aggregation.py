@@ -56,12 +56,15 @@ def period_values(
     kpis: pd.DataFrame,
     periods: Mapping[str, Sequence[str]],
     coded: bool = False,
+    in_given_order: bool = True,
 ) -> pd.DataFrame:
     """One row per partner, KPI and named period with at least one row.
 
     ``periods`` maps a period label (``2026-07``, ``2026-Q3``) to the ``YYYY-MM`` labels
     of its months; each period is computed from the rows of its months.
-    Columns (and ``coded``) as :func:`monthly_values`.
+    Columns (and ``coded``) as :func:`monthly_values`. Rows period by period in the order
+    given, each by partner and KPI; ``in_given_order=False``: by partner, KPI and period
+    label (text order), for a caller that looks rows up by key (no reordering pass).
     """
     if observations.empty or not periods:
         return flag_insufficient_volume(_empty_values(), kpis)
@@ -77,6 +80,8 @@ def period_values(
         label.append(np.full(len(rows), code, dtype=np.int64))
     positions, label_codes = np.concatenate(chosen), np.concatenate(label)
     values = _aggregate(observations, kpis, positions, label_codes, labels, apart=True, coded=coded)
+    if not in_given_order:
+        return values
     rank = encode(values["period"], pd.Index(list(periods), dtype=object).astype(str))
     order = np.argsort(rank, kind="stable")  # periods in the order given
     return values.take(order).reset_index(drop=True)

@@ -224,9 +224,8 @@ def build_scorecard(
     """
     if keys is None:
         keys = scorecard_keys(observations, service_levels, objectives)
-    values = period_values(
-        observations, kpis, {p.label: [str(m) for m in p.months] for p in run.periods}, True
-    )
+    labels = {p.label: [str(m) for m in p.months] for p in run.periods}
+    values = period_values(observations, kpis, labels, coded=True, in_given_order=False)
     grid = judge_periods(keys, values, _period_frame(run.periods), service_levels, kpis)
     columns = [*SCORECARD_COLUMNS, *RUN_COLUMNS, "credit_pct", "insufficient_volume"]
     return grid[columns].reset_index(drop=True)

@@ -220,6 +220,37 @@ def test_periods_are_per_partner_and_a_month_can_feed_month_and_quarter() -> Non
     ]
 
 
+def test_periods_in_the_order_given_or_by_label_hold_the_same_rows() -> None:
+    rows = obs(
+        {"kpi": "calls", "value": 1, "partner": "P2", "start": "2026-06-01"},
+        {"kpi": "calls", "value": 2, "partner": "P1", "start": "2026-07-01"},
+        {"kpi": "wait", "value": 3, "partner": "P1", "start": "2026-09-01"},
+        {"kpi": "calls", "value": 4, "partner": "P1", "start": "2026-06-01"},
+    )
+    periods = {"2026-Q3": ["2026-07", "2026-08", "2026-09"], "2026-Q2": ["2026-06"]}
+    given = period_values(rows, KPIS, periods)
+    by_label = period_values(rows, KPIS, periods, in_given_order=False)
+    assert list(zip(given["partner_id"], given["kpi_id"], given["period"], strict=True)) == [
+        ("P1", "calls", "2026-Q3"),
+        ("P1", "wait", "2026-Q3"),
+        ("P1", "calls", "2026-Q2"),
+        ("P2", "calls", "2026-Q2"),
+    ]
+    assert list(zip(by_label["kpi_id"], by_label["period"], strict=True))[:2] == [
+        ("calls", "2026-Q2"),
+        ("calls", "2026-Q3"),
+    ]
+    keys = ["partner_id", "kpi_id", "period"]
+    assert list(by_label[keys].itertuples(index=False)) == sorted(
+        given[keys].itertuples(index=False)
+    )
+    pd.testing.assert_frame_equal(
+        by_label.sort_values(keys, ignore_index=True),
+        given.sort_values(keys, ignore_index=True),
+        check_exact=True,
+    )
+
+
 def test_period_without_rows_has_no_value_row() -> None:
     rows = obs({"kpi": "calls", "value": 1})
     values = period_values(rows, KPIS, {"2026-08": ["2026-08"]})
