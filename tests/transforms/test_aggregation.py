@@ -292,7 +292,7 @@ cells = st.lists(
     st.tuples(
         st.sampled_from(["P1", "P2"]),
         st.sampled_from(["2026-07-01", "2026-08-01"]),
-        st.sampled_from([float("nan"), -0.0, 0.1, 0.2, 3.0, 1e16, -1e16]),
+        st.sampled_from([float("nan"), -0.0, 0.1, 0.2, 3.0, 1e16, -1e16, float("inf")]),
     ),
     min_size=1,
     max_size=8,
@@ -313,3 +313,18 @@ def test_sum_mean_min_max_equal_pandas_groupby_to_the_last_bit(
         pd.Series(pandas.to_numpy(), name="value"),
         check_exact=True,
     )
+
+
+def test_sums_of_rows_out_of_group_order_are_compensated_like_pandas() -> None:
+    partners = ["P1", "P2", "P1", "P2", "P1"]
+    numbers = [1e16, 5.0, 1.0, 5.0, 1.0]  # added plainly, P1's two ones would be lost
+    frame = obs(
+        *(
+            {"kpi": "calls", "partner": p, "value": v}
+            for p, v in zip(partners, numbers, strict=True)
+        )
+    )
+    pandas = frame.groupby(["partner_id", "kpi_id", "month"], sort=True)["value"].sum()
+    actual = monthly_values(frame, KPIS)["actual"].tolist()
+    assert actual == pandas.tolist() == [1e16 + 2.0, 10.0]
+    assert actual[0] != (1e16 + 1.0) + 1.0
