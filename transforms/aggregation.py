@@ -56,12 +56,15 @@ def period_values(
     kpis: pd.DataFrame,
     periods: Mapping[str, Sequence[str]],
     coded: bool = False,
+    in_given_order: bool = True,
 ) -> pd.DataFrame:
     """One row per partner, KPI and named period with at least one row.
 
     ``periods`` maps a period label (``2026-07``, ``2026-Q3``) to the ``YYYY-MM`` labels
     of its months; each period is computed from the rows of its months.
-    Columns (and ``coded``) as :func:`monthly_values`.
+    Columns (and ``coded``) as :func:`monthly_values`. Rows period by period in the order
+    given, each by partner and KPI; ``in_given_order=False``: by partner, KPI and period
+    label (text order), for a caller that looks rows up by key (no reordering pass).
     """
     if observations.empty or not periods:
         return flag_insufficient_volume(_empty_values(), kpis)
@@ -77,6 +80,8 @@ def period_values(
         label.append(np.full(len(rows), code, dtype=np.int64))
     positions, label_codes = np.concatenate(chosen), np.concatenate(label)
     values = _aggregate(observations, kpis, positions, label_codes, labels, apart=True, coded=coded)
+    if not in_given_order:
+        return values
     rank = encode(values["period"], pd.Index(list(periods), dtype=object).astype(str))
     order = np.argsort(rank, kind="stable")  # periods in the order given
     return values.take(order).reset_index(drop=True)
@@ -169,7 +174,8 @@ def _aggregate(
             "period": label_of(keys % n_labels, labels),
             **figures,
             "insufficient_volume": ratio_like & ~np.isnan(minimum) & below,
-        }
+        },
+        copy=False,  # fresh arrays: no copy into one block
     )
 
 
@@ -179,7 +185,8 @@ def _chosen(column: np.ndarray, at: np.ndarray, every: bool) -> np.ndarray:
 
 
 def _categories(codes: np.ndarray, labels: pd.Index) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes, categories=labels.astype(str))
+    # codes index ``labels`` by construction: no validation pass
+    return pd.Categorical.from_codes(codes, categories=labels.astype(str), validate=False)
 
 
 def _plain_sums(
@@ -254,6 +261,11 @@ def _group_stats(
 def _figures(column: np.ndarray, starts: np.ndarray, plain: np.ndarray, how: str) -> np.ndarray:
     """One statistic (``how``) of ``column`` per group beginning at ``starts``."""
     ufunc = {"sum": np.add, "mean": np.add, "min": np.minimum, "max": np.maximum}[how]
+    if len(starts) == len(column):  # every group one row: its value, as either way gives it
+        if plain.all():
+            return column  # reduceat of one row (a mean: divided by 1)
+        alone = _alone(column, how)
+        return alone if not plain.any() else np.where(plain, column, alone)
     sizes = np.diff(np.append(starts, len(column)))
     several = sizes > 1
     members = np.repeat(several, sizes)
@@ -278,14 +290,10 @@ def _compensated(
     hows: Sequence[str],
 ) -> dict[str, np.ndarray]:
     """pandas' Cython group sums (compensated, skipping empty cells), means, min and max."""
+    if set(hows) <= {"sum", "mean"} and _kahan_safe(column, sizes):
+        return {how: _kahan(column, starts, sizes, how) for how in hows}
     first = column[starts]
-    alone = {  # a group of one row
-        "sum": lambda: np.where(np.isnan(first), 0.0, first + 0.0),
-        "mean": lambda: first + 0.0,
-        "min": first.copy,
-        "max": first.copy,
-    }
-    out = {how: alone[how]() for how in hows}
+    out = {how: _alone(first, how) for how in hows}
     if several.any():
         # a leading row of another group keeps pandas off its reduceat shortcut
         groups = np.repeat(np.flatnonzero(several), sizes[several])
@@ -296,6 +304,50 @@ def _compensated(
         for how in hows:
             out[how][pooled.index.to_numpy()] = pooled[how].to_numpy()
     return out
+
+
+def _kahan_safe(column: np.ndarray, sizes: np.ndarray) -> bool:
+    """Whether :func:`_kahan` gives pandas' figures: no infinite value and no sum that
+    could overflow (pandas resets an infinite or NaN compensation; these never make one)."""
+    finite = column[~np.isnan(column)]
+    if not len(finite):
+        return True
+    largest = float(np.abs(finite).max())
+    return np.isfinite(largest) and largest * float(sizes.max()) < 1e300
+
+
+def _kahan(column: np.ndarray, starts: np.ndarray, sizes: np.ndarray, how: str) -> np.ndarray:
+    """pandas' Cython group sum or mean (Kahan-compensated, empty cells skipped; a sum of
+    none is 0, a mean of none NaN) of the groups of ``sizes`` rows from ``starts``,
+    computed for every group at once, one row position within the groups at a time."""
+    total = np.zeros(len(starts))
+    compensation = np.zeros(len(starts))
+    count = np.zeros(len(starts), dtype=np.int64)
+    by_size = np.argsort(-sizes, kind="stable")  # groups still adding: a prefix of these
+    longer = -np.sort(-sizes)
+    for step in range(int(sizes.max()) if len(sizes) else 0):
+        live = by_size[: np.searchsorted(-longer, -step, side="left")]
+        value = column[starts[live] + step]
+        present = ~np.isnan(value)
+        live, value = live[present], value[present]
+        y = value - compensation[live]
+        t = total[live] + y
+        compensation[live] = t - total[live] - y
+        total[live] = t
+        count[live] += 1
+    if how == "sum":
+        return total
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def _alone(first: np.ndarray, how: str) -> np.ndarray:
+    """pandas' Cython figure (``how``) of groups of one row each holding ``first``."""
+    if how == "sum":  # an empty cell sums to 0
+        return np.where(np.isnan(first), 0.0, first + 0.0)
+    if how == "mean":
+        return first + 0.0
+    return first.copy()
 
 
 _STAT_NAMES = {
@@ -344,15 +396,17 @@ def _pick_actual(
     """actual, numerator, denominator and rows per group; ``kind``: each group's aggregation
     as its position in KINDS (-1: unknown)."""
     ratio_like = (kind >= 0) & (kind < len(RATIO_LIKE))
+    actual = np.full(len(kind), np.nan)  # each group's figure, set for its kind only
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = stats["numerator"] * scale / stats["denominator"]
-    actual = np.select(
-        [ratio_like, *(kind == KINDS.index(name) for name in KINDS[len(RATIO_LIKE) :])],
-        [ratio, stats["total"], stats["mean"], stats["low"], stats["high"], stats["last"]],
-        default=np.nan,
-    )
+        actual[ratio_like] = (
+            stats["numerator"][ratio_like] * scale[ratio_like] / stats["denominator"][ratio_like]
+        )
+    shown_as = ("total", "mean", "low", "high", "last")
+    for name, stat in zip(KINDS[len(RATIO_LIKE) :], shown_as, strict=True):
+        shown = kind == KINDS.index(name)
+        actual[shown] = stats[stat][shown]
     return {
-        "actual": actual.astype(float),
+        "actual": actual,
         "numerator": np.where(ratio_like, stats["numerator"], np.nan),
         "denominator": np.where(ratio_like, stats["denominator"], np.nan),
         "rows": stats["rows"].astype(int),

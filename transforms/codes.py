@@ -24,7 +24,8 @@ def factorize_sorted(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Codes of ``column`` (int64, -1 where empty) and its vocabulary."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes = column.cat.codes.to_numpy().astype(np.int64)
-        present = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)) > 0
+        # empty cells (-1) count in the first bin, dropped: no boolean copy of the codes
+        present = np.bincount(codes + 1, minlength=len(column.cat.categories) + 1)[1:] > 0
         labels = _text_index(column.cat.categories)
         if present.all() and labels.is_monotonic_increasing:  # as categorized() leaves it
             return codes, labels
@@ -43,8 +44,19 @@ def categorized(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     coded = {}
     for name in columns:
         codes, labels = factorize_sorted(frame[name])
+        if _coded_as(frame[name], labels):
+            continue  # already these codes and categories: kept as it is
         coded[name] = pd.Categorical.from_codes(codes, categories=labels)
     return frame.assign(**coded)
+
+
+def _coded_as(column: pd.Series, labels: pd.Index) -> bool:
+    """Whether ``column`` is an unordered ``category`` column whose categories are
+    ``labels`` (same dtype and order), as :func:`categorized` would make it."""
+    if not isinstance(column.dtype, pd.CategoricalDtype) or column.cat.ordered:
+        return False
+    categories = column.cat.categories
+    return categories.dtype == labels.dtype and categories.equals(labels)
 
 
 def decoded(frame: pd.DataFrame) -> pd.DataFrame:
@@ -81,7 +93,10 @@ def encode(column: pd.Series | pd.Index, vocabulary: pd.Index) -> np.ndarray:
     else:
         codes, uniques = pd.factorize(series)
         codes = codes.astype(np.int64)
-    lookup = np.append(vocabulary.get_indexer(_text_index(uniques)), -1).astype(np.int64)
+    labels = _text_index(uniques)
+    if labels.equals(vocabulary):  # coded with this vocabulary already
+        return codes
+    lookup = np.append(vocabulary.get_indexer(labels), -1).astype(np.int64)
     return lookup[codes]
 
 
@@ -129,6 +144,15 @@ def decode(codes: np.ndarray, vocabulary: pd.Index) -> pd.api.extensions.Extensi
     """The labels of ``codes`` as a ``str`` array (missing where the code is -1)."""
     labels = pd.array(vocabulary.to_numpy(dtype=object), dtype=TEXT)
     return labels.take(np.asarray(codes), allow_fill=True)
+
+
+def text_values(column: pd.Series) -> np.ndarray:
+    """``column.astype(str).to_numpy()``: the labels as an object array of ``str`` (NaN
+    where empty), read from the categories and codes of a ``category`` column."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return column.astype(TEXT).to_numpy()
+    labels = _text_index(column.cat.categories).to_numpy(dtype=object)
+    return np.append(labels, np.array([np.nan], dtype=object))[column.cat.codes.to_numpy()]
 
 
 def month_ordinals(labels: pd.Series | np.ndarray | list[str]) -> np.ndarray:

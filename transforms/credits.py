@@ -21,7 +21,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from transforms.codes import decoded, encode, month_ordinals, vocabulary
+from transforms.codes import decode, decoded, encode, factorize_sorted, month_ordinals, vocabulary
+from transforms.periods import parse_month
 from transforms.schemas import CreditsCsv
 
 CREDIT_COLUMNS = [*CreditsCsv.to_schema().columns, "monthly_fee", "chronic"]
@@ -125,40 +126,62 @@ def _met_months(monthly: pd.DataFrame, partners: pd.Index, kpis: pd.Index) -> np
     return pair * _MONTHS + month_ordinals(met["period"])[mine]
 
 
+class DuplicatePartnerRule(ValueError):
+    """The partner catalog lists a partner twice (settings reject a duplicate id)."""
+
+
 def chronic_breaches(
     monthly: pd.DataFrame, partners: pd.DataFrame, months: Sequence[pd.Period]
 ) -> pd.DataFrame:
     """One row per partner, KPI and month of ``months`` where the chronic rule holds:
-    breaches (count in the window_months months ending at the month) ≥ threshold."""
+    breaches (count in the window_months months ending at the month) ≥ threshold.
+
+    Counted on codes: each breach row's partner and KPI code and month ordinal, one count
+    per month of ``months`` (a month listed twice counts each breach twice).
+    """
     rules = partners.loc[
         partners["chronic_breaches"].notna() & partners["chronic_window_months"].notna(),
         ["partner_id", "chronic_breaches", "chronic_window_months"],
     ]
-    breaches = _breaches(monthly, ["partner_id", "kpi_id", "period"]).merge(rules, on="partner_id")
-    if breaches.empty or not months:
+    listed = pd.Index(rules["partner_id"].astype(str))
+    if not listed.is_unique:
+        raise DuplicatePartnerRule(sorted(set(listed[listed.duplicated()])))
+    breaches = monthly.loc[
+        monthly["status"].eq("breach").to_numpy(dtype=bool), ["partner_id", "kpi_id", "period"]
+    ]
+    partner, partner_ids = factorize_sorted(breaches["partner_id"])
+    rule_of = np.append(listed.get_indexer(partner_ids), -1)  # by partner code; -1: no rule
+    if not (rule_of[partner] >= 0).any() or not months:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CHRONIC_COLUMNS})
-    breaches["ordinal"] = month_ordinals(breaches["period"])
-    at = pd.DataFrame({"at": [str(m) for m in months], "at_ordinal": [m.ordinal for m in months]})
-    pairs = breaches.merge(at, how="cross")
-    window = pairs["chronic_window_months"].astype(int)
-    inside = pairs["ordinal"].le(pairs["at_ordinal"]) & pairs["ordinal"].gt(
-        pairs["at_ordinal"] - window
-    )
-    counts = (
-        pairs[inside]
-        .groupby(["partner_id", "kpi_id", "at"], as_index=False)
-        .agg(
-            breaches=("period", "size"),
-            threshold=("chronic_breaches", "first"),
-            window_months=("chronic_window_months", "first"),
-        )
-        .rename(columns={"at": "period"})
-    )
-    chronic = counts[counts["breaches"].ge(counts["threshold"])]
-    for column in ("breaches", "threshold", "window_months"):
-        chronic = chronic.astype({column: int})
-    return chronic[CHRONIC_COLUMNS].sort_values(
-        ["partner_id", "kpi_id", "period"], ignore_index=True
+    kpi, kpi_ids = factorize_sorted(breaches["kpi_id"])
+    kept = (rule_of[partner] >= 0) & (kpi >= 0)
+    pair = partner[kept] * len(kpi_ids) + kpi[kept]
+    ordinal = month_ordinals(breaches["period"])[kept]
+    threshold = rules["chronic_breaches"].astype(int).to_numpy()
+    window = rules["chronic_window_months"].astype(int).to_numpy()
+    reach = window[rule_of[partner[kept]]]
+    labels, times = np.unique([str(m) for m in months], return_counts=True)
+    found = []
+    for code, (label, repeated) in enumerate(zip(labels, times, strict=True)):
+        at = parse_month(str(label)).ordinal
+        inside = (ordinal <= at) & (ordinal > at - reach)
+        pairs, counts = np.unique(pair[inside], return_counts=True)
+        counts = counts * repeated
+        holds = counts >= threshold[rule_of[pairs // len(kpi_ids)]]
+        found.append((pairs[holds], np.full(int(holds.sum()), code), counts[holds]))
+    pairs, period, counts = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    order = np.lexsort((period, pairs))  # partner, KPI (codes in text order), month label
+    pairs, period, counts = pairs[order], period[order], counts[order]
+    rule = rule_of[pairs // len(kpi_ids)]
+    return pd.DataFrame(
+        {
+            "partner_id": decode(pairs // len(kpi_ids), partner_ids),
+            "kpi_id": decode(pairs % len(kpi_ids), kpi_ids),
+            "period": decode(period, pd.Index(labels)),
+            "breaches": counts.astype(int),
+            "threshold": threshold[rule],
+            "window_months": window[rule],
+        }
     )
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from transforms.codes import month_ordinals
+from transforms.codes import month_ordinals, text_values
 from transforms.deviations import records
 from transforms.schemas import ObjectivesCsv
 
@@ -71,8 +71,8 @@ def monthly_points(monthly: pd.DataFrame, wanted: pd.DataFrame) -> pd.DataFrame:
     points = points.drop_duplicates(["partner_id", "kpi_id", "period"], keep="last")
     return pd.DataFrame(
         {
-            "partner_id": points["partner_id"].astype(str).to_numpy(),
-            "kpi_id": points["kpi_id"].astype(str).to_numpy(),
+            "partner_id": text_values(points["partner_id"]),
+            "kpi_id": text_values(points["kpi_id"]),
             "month": month_ordinals(points["period"]),
             "actual": points["actual"].astype(float).to_numpy(),
         }

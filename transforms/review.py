@@ -65,7 +65,8 @@ def build_review(catalog: Catalog, source: SourceData, run: RunSpec) -> ReviewMo
     scorecard = decoded(
         build_scorecard(observations, kpis, catalog.service_levels, catalog.objectives, run, keys)
     )
-    months = _status_months(observations, catalog, run)
+    first_data = None if observations.empty else _first_data_month(observations)
+    months = _status_months(first_data, catalog, run)
     statuses = monthly_scorecard(values, keys, months, catalog.service_levels, kpis, coded=True)
     judged_months = [p.first_month for p in run.judged if p.kind == "month"]
     chronic = chronic_breaches(statuses, catalog.partners, judged_months)
@@ -98,7 +99,7 @@ def build_review(catalog: Catalog, source: SourceData, run: RunSpec) -> ReviewMo
     return ReviewModel(
         run=run,
         scorecard=scorecard.take(grid_order(len(scorecard), run)).reset_index(drop=True),
-        monthly=_model_months(statuses, observations, run),  # in order_rows order already
+        monthly=_model_months(statuses, first_data, run),  # in order_rows order already
         objectives=objectives.sort_values(["partner_id", "kpi_id", "objective_id"]).reset_index(
             drop=True
         ),
@@ -118,13 +119,14 @@ def _last_month(run: RunSpec) -> pd.Period:
     return max(p.months[-1] for p in run.periods)
 
 
-def _status_months(observations: pd.DataFrame, catalog: Catalog, run: RunSpec) -> list[pd.Period]:
-    """Every month from the first with data (or needed by a chronic window) to the last."""
+def _status_months(first_data: pd.Period | None, catalog: Catalog, run: RunSpec) -> list[pd.Period]:
+    """Every month from the first with data (``first_data``; None: no rows) or needed by a
+    chronic window to the last."""
     windows = catalog.partners["chronic_window_months"].dropna()
     reach = int(windows.max()) - 1 if len(windows) else 0
     first = min(p.first_month for p in run.judged) - reach
-    if not observations.empty:
-        first = min(first, _first_data_month(observations))
+    if first_data is not None:
+        first = min(first, first_data)
     return list(pd.period_range(first, _last_month(run), freq="M"))
 
 
@@ -133,11 +135,14 @@ def _first_data_month(observations: pd.DataFrame) -> pd.Period:
     return parse_month(str(factorize_sorted(observations["month"])[1][0]))
 
 
-def _model_months(statuses: pd.DataFrame, observations: pd.DataFrame, run: RunSpec) -> pd.DataFrame:
-    """The statuses from the first judged month or month with data on, keys as text."""
+def _model_months(
+    statuses: pd.DataFrame, first_data: pd.Period | None, run: RunSpec
+) -> pd.DataFrame:
+    """The statuses from the first judged month or month with data on (``first_data``;
+    None: no rows), keys as text."""
     first = min(p.first_month for p in run.judged)
-    if not observations.empty:
-        first = min(first, _first_data_month(observations))
+    if first_data is not None:
+        first = min(first, first_data)
     period, periods = factorize_sorted(statuses["period"])
     kept = statuses[np.append(periods >= str(first), False)[period]]
     status = kept["status"].cat  # category codes → the status texts as object strings

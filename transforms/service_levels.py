@@ -151,7 +151,12 @@ def _versions_in_force(
 ) -> np.ndarray:
     """Per cell, the row position in ``service_levels`` of the version in force (-1: none):
     the latest effective_from on or before the period's first day; of two on one day, the
-    one listed last (by index label, then position)."""
+    one listed last (by index label, then position).
+
+    Versions are ranked by key, effective_from, label and position; a table of key × the
+    periods' distinct first days holds, per key, the highest rank effective by each day
+    (each version entered at the first day it covers, then a running maximum along days).
+    """
     version = np.full(cells.size, -1, dtype=np.int64)
     effective = pd.to_datetime(service_levels["effective_from"]).to_numpy("datetime64[ns]")
     key = cells.key_of(service_levels)
@@ -159,19 +164,19 @@ def _versions_in_force(
     if not len(usable) or not cells.size:
         return version
     days = pd.to_datetime(first_days).to_numpy("datetime64[ns]")
-    calendar = np.unique(np.concatenate([effective[usable], days[~np.isnat(days)]]))
+    calendar = np.unique(days[~np.isnat(days)])  # the periods' distinct first days
     listed = pd.factorize(service_levels.index, sort=True)[0][usable]
-    day = np.searchsorted(calendar, effective[usable])
-    order = np.lexsort((usable, listed, day, key[usable]))
-    ranked = key[usable][order] * len(calendar) + day[order]
-    wanted = np.searchsorted(calendar, days, side="right") - 1  # NaT: sorted last
-    wanted = np.where(np.isnat(days), -1, wanted)
-    cell_key = np.repeat(np.arange(cells.size // max(cells.periods, 1)), cells.periods)
-    cell_day = np.tile(wanted, cells.size // max(cells.periods, 1))
-    at = np.searchsorted(ranked, cell_key * len(calendar) + cell_day, side="right") - 1
-    hit = (at >= 0) & (cell_day >= 0)
-    hit[hit] = key[usable][order][at[hit]] == cell_key[hit]
-    version[hit] = usable[order][at[hit]]
+    order = np.lexsort((usable, listed, effective[usable], key[usable]))
+    ranked = usable[order]
+    table = np.full((cells.size // cells.periods, len(calendar) + 1), -1, dtype=np.int64)
+    covers = np.searchsorted(calendar, effective[ranked])  # the first day it is in force by
+    np.maximum.at(table, (key[ranked], covers), np.arange(len(ranked)))
+    np.maximum.accumulate(table, axis=1, out=table)
+    column = np.where(np.isnat(days), len(calendar), np.searchsorted(calendar, days))
+    rank = table[:, column]
+    rank[:, np.isnat(days)] = -1
+    found = rank.ravel()  # cells: key × len(periods) + period
+    version[found >= 0] = ranked[found[found >= 0]]
     return version
 
 
@@ -219,9 +224,8 @@ def build_scorecard(
     """
     if keys is None:
         keys = scorecard_keys(observations, service_levels, objectives)
-    values = period_values(
-        observations, kpis, {p.label: [str(m) for m in p.months] for p in run.periods}, True
-    )
+    labels = {p.label: [str(m) for m in p.months] for p in run.periods}
+    values = period_values(observations, kpis, labels, coded=True, in_given_order=False)
     grid = judge_periods(keys, values, _period_frame(run.periods), service_levels, kpis)
     columns = [*SCORECARD_COLUMNS, *RUN_COLUMNS, "credit_pct", "insufficient_volume"]
     return grid[columns].reset_index(drop=True)

@@ -220,6 +220,37 @@ def test_periods_are_per_partner_and_a_month_can_feed_month_and_quarter() -> Non
     ]
 
 
+def test_periods_in_the_order_given_or_by_label_hold_the_same_rows() -> None:
+    rows = obs(
+        {"kpi": "calls", "value": 1, "partner": "P2", "start": "2026-06-01"},
+        {"kpi": "calls", "value": 2, "partner": "P1", "start": "2026-07-01"},
+        {"kpi": "wait", "value": 3, "partner": "P1", "start": "2026-09-01"},
+        {"kpi": "calls", "value": 4, "partner": "P1", "start": "2026-06-01"},
+    )
+    periods = {"2026-Q3": ["2026-07", "2026-08", "2026-09"], "2026-Q2": ["2026-06"]}
+    given = period_values(rows, KPIS, periods)
+    by_label = period_values(rows, KPIS, periods, in_given_order=False)
+    assert list(zip(given["partner_id"], given["kpi_id"], given["period"], strict=True)) == [
+        ("P1", "calls", "2026-Q3"),
+        ("P1", "wait", "2026-Q3"),
+        ("P1", "calls", "2026-Q2"),
+        ("P2", "calls", "2026-Q2"),
+    ]
+    assert list(zip(by_label["kpi_id"], by_label["period"], strict=True))[:2] == [
+        ("calls", "2026-Q2"),
+        ("calls", "2026-Q3"),
+    ]
+    keys = ["partner_id", "kpi_id", "period"]
+    assert list(by_label[keys].itertuples(index=False)) == sorted(
+        given[keys].itertuples(index=False)
+    )
+    pd.testing.assert_frame_equal(
+        by_label.sort_values(keys, ignore_index=True),
+        given.sort_values(keys, ignore_index=True),
+        check_exact=True,
+    )
+
+
 def test_period_without_rows_has_no_value_row() -> None:
     rows = obs({"kpi": "calls", "value": 1})
     values = period_values(rows, KPIS, {"2026-08": ["2026-08"]})
@@ -255,3 +286,45 @@ def test_quarter_ratio_equals_pooled_monthly_numerators_and_denominators(
     pooled = months["numerator"].sum() * 100 / months["denominator"].sum()
     assert quarter["actual"] == pytest.approx(pooled, rel=1e-12)
     assert quarter["rows"] == len(counts) == months["rows"].sum()
+
+
+cells = st.lists(
+    st.tuples(
+        st.sampled_from(["P1", "P2"]),
+        st.sampled_from(["2026-07-01", "2026-08-01"]),
+        st.sampled_from([float("nan"), -0.0, 0.1, 0.2, 3.0, 1e16, -1e16, float("inf")]),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(cells, st.sampled_from(["calls", "wait", "low", "high"]))
+def test_sum_mean_min_max_equal_pandas_groupby_to_the_last_bit(
+    rows: list[tuple[str, str, float]], kpi: str
+) -> None:
+    frame = obs(*({"kpi": kpi, "partner": p, "start": d, "value": v} for p, d, v in rows))
+    how = {"calls": "sum", "wait": "mean", "low": "min", "high": "max"}[kpi]
+    pandas = frame.groupby(["partner_id", "kpi_id", "month"], sort=True)["value"].agg(how)
+    values = monthly_values(frame, KPIS)
+    pd.testing.assert_series_equal(
+        pd.Series(values["actual"].to_numpy(), name="value"),
+        pd.Series(pandas.to_numpy(), name="value"),
+        check_exact=True,
+    )
+
+
+def test_sums_of_rows_out_of_group_order_are_compensated_like_pandas() -> None:
+    partners = ["P1", "P2", "P1", "P2", "P1"]
+    numbers = [1e16, 5.0, 1.0, 5.0, 1.0]  # added plainly, P1's two ones would be lost
+    frame = obs(
+        *(
+            {"kpi": "calls", "partner": p, "value": v}
+            for p, v in zip(partners, numbers, strict=True)
+        )
+    )
+    pandas = frame.groupby(["partner_id", "kpi_id", "month"], sort=True)["value"].sum()
+    actual = monthly_values(frame, KPIS)["actual"].tolist()
+    assert actual == pandas.tolist() == [1e16 + 2.0, 10.0]
+    assert actual[0] != (1e16 + 1.0) + 1.0

@@ -8,10 +8,12 @@ from transforms.codes import (
     categorized,
     decoded,
     distinct_codes,
+    encode,
     factorize_sorted,
     group_max,
     month_ordinals,
     positions,
+    text_values,
 )
 
 
@@ -61,3 +63,28 @@ def test_group_max_gives_each_present_code_its_largest_value_dense_or_sparse() -
         seen, largest = group_max(codes, values, size)
         assert seen.tolist() == [1, 3, 7]
         assert largest.tolist() == [-2, 9, 4]
+
+
+@pytest.mark.parametrize("dtype", ["object", "str", "category"])
+def test_text_values_are_the_labels_as_str_objects_nan_where_empty(dtype: str) -> None:
+    column = pd.Series(["b", None, "a", "b"], dtype=dtype)
+    got = text_values(column)
+    expected = column.astype(str).to_numpy()
+    assert got.dtype == object and expected.dtype == object
+    assert [type(v) for v in got] == [str, float, str, str]
+    assert list(got[[0, 2, 3]]) == ["b", "a", "b"] and np.isnan(got[1])
+
+
+def test_encode_with_the_columns_own_categories_or_another_vocabulary() -> None:
+    column = pd.Series(["b", None, "a"], dtype="category")
+    assert list(encode(column, pd.Index(["a", "b"], dtype="str"))) == [1, -1, 0]
+    assert list(encode(column, pd.Index(["a", "b", "c"], dtype="str"))) == [1, -1, 0]
+    assert list(encode(column, pd.Index(["b", "c"], dtype="str"))) == [0, -1, -1]
+
+
+def test_categorized_keeps_a_column_already_coded_with_its_vocabulary() -> None:
+    frame = categorized(pd.DataFrame({"key": ["b", "a", "b"]}), ["key"])
+    again = categorized(frame, ["key"])
+    codes = again["key"].array.codes, frame["key"].array.codes  # type: ignore[attr-defined]
+    assert np.shares_memory(*codes)  # not coded again
+    pd.testing.assert_frame_equal(again, frame)

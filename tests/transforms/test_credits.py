@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms import schemas
-from transforms.credits import assess_credits, chronic_breaches
+from transforms.credits import DuplicatePartnerRule, assess_credits, chronic_breaches
 
 M = pd.Period
 
@@ -225,3 +225,18 @@ def test_capped_total_never_exceeds_the_cap(pcts: list[float], fee: float, cap_p
     uncapped = sum(p * fee / 100 for p in pcts)
     assert bool(credits["capped"].all()) == (uncapped > cap)
     assert (credits["credit_amount"] <= pd.Series(pcts) * fee / 100 * (1 + 1e-12)).all()
+
+
+def test_chronic_rule_of_a_partner_listed_twice_is_refused() -> None:
+    statuses = monthly(("sl", "2026-06", "breach", 4.0))
+    twice = pd.concat([partners(), partners()], ignore_index=True)
+    with pytest.raises(DuplicatePartnerRule):
+        chronic_breaches(statuses, twice, [M("2026-06", "M")])
+
+
+def test_chronic_months_come_back_in_month_order_whatever_order_they_are_asked_in() -> None:
+    statuses = monthly(*(("sl", f"2026-0{m}", "breach", 4.0) for m in range(1, 8)))
+    asked = [M("2026-07", "M"), M("2026-05", "M"), M("2026-06", "M")]
+    chronic = chronic_breaches(statuses, partners(), asked)
+    assert list(chronic["period"]) == ["2026-05", "2026-06", "2026-07"]
+    assert list(chronic["breaches"]) == [5, 6, 6]

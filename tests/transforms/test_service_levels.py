@@ -217,3 +217,26 @@ def test_monthly_scorecard_keeps_months_with_data_or_a_target() -> None:
         ("2026-04", "met"),
     ]
     assert list(monthly["credit_pct"].fillna(-1)) == [-1.0, 4.0, 4.0]
+
+
+def test_of_two_versions_effective_on_one_day_the_one_listed_last_is_in_force() -> None:
+    sl = levels(
+        ("P1", "sl", 90, 85, 4, "2026-08-01", "CR-1"),
+        ("P1", "sl", 80, 75, 4, "2025-01-01", None),
+        ("P1", "sl", 70, 65, 4, "2026-08-01", "CR-2"),
+    )
+    card = build_scorecard(
+        obs(("P1", "sl", "2026-08-02", 72, 100, None)), KPIS, sl, objectives(), Q3
+    )
+    assert row(card, "sl", "2026-07")["expected"] == 80.0
+    assert row(card, "sl", "2026-08")["change"] == "CR-2"
+    assert row(card, "sl", "2026-09")["expected"] == 70.0
+
+
+def test_version_effective_after_every_period_leaves_them_without_target() -> None:
+    sl = levels(("P1", "sl", 80, 75, 4, "2027-03-01", None))
+    card = build_scorecard(
+        obs(("P1", "sl", "2026-08-02", 82, 100, None)), KPIS, sl, objectives(), Q3
+    )
+    assert row(card, "sl", "2026-08")["status"] == "no_target"
+    assert row(card, "sl", "2026-Q3")["change"] is None
