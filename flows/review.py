@@ -40,6 +40,7 @@ from flows.tasks import (
 from partner_review.errors import UsageError
 from partner_review.lock import RunLock
 from partner_review.paths import OutputPaths
+from partner_review.render_jobs import render_pool
 from partner_review.settings import Settings
 from transforms.periods import (
     RunSpec,
@@ -164,17 +165,21 @@ def _build(
     dask_address: str | None,
     clock: Stopwatch,
 ) -> list[dict[str, Any]]:
-    """Ingest, compute, write the tables and render into staging, then publish it whole."""
+    """Ingest, compute, write the tables and render into staging, then publish it whole.
+
+    The render processes start first: they import and warm up while the run ingests."""
     staging = open_run_folder(final)
-    ingest_inputs(settings, staging)
-    clock.lap("ingest")
-    compute_review(settings, run, staging)
-    clock.lap("compute")
-    tables = write_tables(staging)
-    tables |= record_restatements(settings, staging, final)
-    clock.lap("tables")
-    reports = render_reports(settings, staging, final, workers or default_workers(), dask_address)
-    clock.lap("render")
+    workers = workers or default_workers()
+    with render_pool(workers, dask_address) as pool:
+        ingest_inputs(settings, staging)
+        clock.lap("ingest")
+        compute_review(settings, run, staging)
+        clock.lap("compute")
+        tables = write_tables(staging)
+        tables |= record_restatements(settings, staging, final)
+        clock.lap("tables")
+        reports = render_reports(settings, staging, final, workers, dask_address, pool)
+        clock.lap("render")
     publish_run(settings, run, staging, final, tables, reports, clock.timings, fingerprint)
     clock.lap("publish")
     return reports
