@@ -2,9 +2,9 @@
 
 Each flow body reads as the business steps: load the configuration → check
 the published run (inputs, configuration and code unchanged: keep its pack) →
-ingest → compute → write tables → render → publish → deliver → index. A run
-holds the outputs folder's lock from start to end; its folder is replaced whole
-at publish.
+ingest → compute → write tables → render → publish → deliver (the UI artifacts
+meanwhile) → index. A run holds the outputs folder's lock from start to end; its
+folder is replaced whole at publish.
 The flow ends Failed when a report failed to render or a delivery failed,
 after every report was written and every other email sent.
 """
@@ -131,12 +131,14 @@ def _review(
                 settings, run, final, published.fingerprint, workers, dask_address, clock
             )
         failures = {r["name"]: r["error"] for r in reports if r["error"]}
+        # the UI artifacts read only the published folder: sent while the emails are written
+        artifacts = publish_artifacts.submit(run, final)
         deliveries, problems = deliver_reports(
             settings, run, final, outputs, failures, send, resend
         )
         clock.lap("deliver")
         publish_index(outputs)
-        publish_artifacts(run, final)
+        artifacts.result()
         clock.lap("index")
     outcome = RunOutcome(
         run.kind,
