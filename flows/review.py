@@ -2,9 +2,9 @@
 
 Each flow body reads as the business steps: load the configuration → check
 the published run (inputs, configuration and code unchanged: keep its pack) →
-ingest → compute → write tables → render → publish → deliver → index. A run
-holds the outputs folder's lock from start to end; its folder is replaced whole
-at publish.
+ingest → compute → write tables → render → publish → deliver (the UI artifacts
+meanwhile) → index. A run holds the outputs folder's lock from start to end; its
+folder is replaced whole at publish.
 The flow ends Failed when a report failed to render or a delivery failed,
 after every report was written and every other email sent.
 """
@@ -40,6 +40,7 @@ from flows.tasks import (
 from partner_review.errors import UsageError
 from partner_review.lock import RunLock
 from partner_review.paths import OutputPaths
+from partner_review.render_jobs import render_pool
 from partner_review.settings import Settings
 from transforms.periods import (
     RunSpec,
@@ -130,12 +131,14 @@ def _review(
                 settings, run, final, published.fingerprint, workers, dask_address, clock
             )
         failures = {r["name"]: r["error"] for r in reports if r["error"]}
+        # the UI artifacts read only the published folder: sent while the emails are written
+        artifacts = publish_artifacts.submit(run, final)
         deliveries, problems = deliver_reports(
             settings, run, final, outputs, failures, send, resend
         )
         clock.lap("deliver")
         publish_index(outputs)
-        publish_artifacts(run, final)
+        artifacts.result()
         clock.lap("index")
     outcome = RunOutcome(
         run.kind,
@@ -164,17 +167,21 @@ def _build(
     dask_address: str | None,
     clock: Stopwatch,
 ) -> list[dict[str, Any]]:
-    """Ingest, compute, write the tables and render into staging, then publish it whole."""
+    """Ingest, compute, write the tables and render into staging, then publish it whole.
+
+    The render processes start first: they import and warm up while the run ingests."""
     staging = open_run_folder(final)
-    ingest_inputs(settings, staging)
-    clock.lap("ingest")
-    compute_review(settings, run, staging)
-    clock.lap("compute")
-    tables = write_tables(staging)
-    tables |= record_restatements(settings, staging, final)
-    clock.lap("tables")
-    reports = render_reports(settings, staging, final, workers or default_workers(), dask_address)
-    clock.lap("render")
+    workers = workers or default_workers()
+    with render_pool(workers, dask_address) as pool:
+        ingest_inputs(settings, staging)
+        clock.lap("ingest")
+        compute_review(settings, run, staging)
+        clock.lap("compute")
+        tables = write_tables(staging)
+        tables |= record_restatements(settings, staging, final)
+        clock.lap("tables")
+        reports = render_reports(settings, staging, final, workers, dask_address, pool)
+        clock.lap("render")
     publish_run(settings, run, staging, final, tables, reports, clock.timings, fingerprint)
     clock.lap("publish")
     return reports

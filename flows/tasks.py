@@ -11,6 +11,7 @@ import logging
 import os
 import pickle
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -189,9 +190,15 @@ def record_restatements(settings: Settings, staging: Path, final: Path) -> dict[
 
 @task(name="render-reports", cache_policy=NO_CACHE)
 def render_reports(
-    settings: Settings, staging: Path, final: Path, workers: int, dask_address: str | None
+    settings: Settings,
+    staging: Path,
+    final: Path,
+    workers: int,
+    dask_address: str | None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> list[dict[str, Any]]:
-    """Every partner's report and the portfolio, HTML and PDF, in each report language."""
+    """Every partner's report and the portfolio, HTML and PDF, in each report language
+    (in ``pool``, the run's render processes started early, when given)."""
     from partner_review.restatement import with_restatements
 
     model: ReviewModel = without_observations(_load(staging / WORK_DIR / MODEL_FILE))
@@ -208,7 +215,7 @@ def render_reports(
             how = "reused" if result.reused else f"{result.pages} pages"
             log.info("rendered %s (%s)", result.name, how)
 
-    results = run_jobs(jobs, workers, dask_address, _done)
+    results = run_jobs(jobs, workers, dask_address, _done, pool)
     return [r.to_json() for r in sorted(results, key=lambda r: r.name)]
 
 

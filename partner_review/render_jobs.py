@@ -5,6 +5,11 @@ in a process of its own pool (``--workers``, default the CPU count), or on an
 existing Dask cluster (``--dask-address``). A job carries only paths and small
 values; the worker loads the run's pickled review model once per process.
 
+The pool can be started before the run has anything to render
+(:func:`render_pool`): its forkserver imports pandas, Jinja2, matplotlib and
+WeasyPrint and each worker lays out a one-line PDF (fonts found) while the
+run ingests and computes, so the first report starts rendering at once.
+
 A report whose fingerprint (what it shows, the templates and the code version)
 equals the one recorded for the same file in the previous publication of the
 run is copied from there instead of being rendered again.
@@ -14,13 +19,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import multiprocessing
 import os
 import pickle
 import shutil
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -36,6 +44,13 @@ from transforms.slicing import fingerprint_model, model_for_partner, partner_fin
 
 WORK_DIR = ".work"
 MODEL_FILE = "model.pkl"
+# imported once by the pool's forkserver; every worker is forked from it with them loaded
+WORKER_PRELOAD = [
+    "partner_review.render_jobs",
+    "partner_review.rendering.html",
+    "partner_review.rendering.pdf",
+]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -126,13 +141,59 @@ def _size(sizes: pd.Series | None, partner_id: str) -> int:
     return int(sizes.get(partner_id, 0)) if sizes is not None else 0
 
 
+@contextmanager
+def render_pool(
+    workers: int, dask_address: str | None = None
+) -> Iterator[ProcessPoolExecutor | None]:
+    """A pool of ``workers`` render processes, started now and warmed up in the background
+    (None when the run renders in this process or on a Dask cluster); shut down on exit,
+    pending warm-ups cancelled."""
+    if dask_address or workers <= 1:
+        yield None
+        return
+    executor = _new_pool(workers)
+    # starting a worker waits for the forkserver's imports: a thread does it meanwhile
+    starter = threading.Thread(target=_warm_up, args=(executor, workers), daemon=True)
+    starter.start()
+    try:
+        yield executor
+    finally:
+        starter.join()
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(WORKER_PRELOAD)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def _warm_up(executor: ProcessPoolExecutor, workers: int) -> None:
+    """One warm-up per worker (each submission starts a worker while none is idle)."""
+    try:
+        for _ in range(workers):
+            executor.submit(warm_worker)
+    except RuntimeError as exc:  # the pool was shut down first: nothing left to warm
+        log.debug("render pool warm-up stopped: %s", exc)
+
+
+def warm_worker() -> int:
+    """Lay out a one-line PDF in this process (fontconfig and the fonts loaded); its pid."""
+    from weasyprint import HTML
+
+    HTML(string="<p style='font-family: \"DejaVu Sans\"'>warm</p>").write_pdf()
+    return os.getpid()
+
+
 def run_jobs(
     jobs: list[RenderJob],
     workers: int,
     dask_address: str | None = None,
     on_done: Callable[[RenderResult], None] | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> list[RenderResult]:
-    """Render the jobs (copies first, then new renders in parallel)."""
+    """Render the jobs (copies first, then new renders in parallel, in ``pool`` if given:
+    the caller shuts it down)."""
     results: list[RenderResult] = []
     todo: list[RenderJob] = []
     for job in jobs:
@@ -143,7 +204,7 @@ def run_jobs(
         results.append(copied)
         if on_done:
             on_done(copied)
-    for result in _execute(todo, workers, dask_address):
+    for result in _execute(todo, workers, dask_address, pool):
         results.append(result)
         if on_done:
             on_done(result)
@@ -151,7 +212,10 @@ def run_jobs(
 
 
 def _execute(
-    jobs: list[RenderJob], workers: int, dask_address: str | None
+    jobs: list[RenderJob],
+    workers: int,
+    dask_address: str | None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> Iterable[RenderResult]:
     if not jobs:
         return []
@@ -164,12 +228,11 @@ def _execute(
             return [future.result() for future in as_completed(futures)]
         finally:
             client.close()
+    if pool is not None:
+        return pool.map(render_job, jobs)
     if workers <= 1 or len(jobs) == 1:
         return (render_job(job) for job in jobs)
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["partner_review.render_jobs", "partner_review.rendering"])
-    executor = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context)
-    return _drain(executor, jobs)
+    return _drain(_new_pool(min(workers, len(jobs))), jobs)
 
 
 def _drain(executor: ProcessPoolExecutor, jobs: list[RenderJob]) -> Iterable[RenderResult]:

@@ -6,11 +6,23 @@ autoescaped, and as a second wall the URL fetcher given to WeasyPrint refuses
 every URL except ``file://`` paths inside ``templates/`` — no http(s), no
 data from elsewhere on disk — and logs each refusal on the
 ``partner_review.rendering.pdf`` logger.
+
+WeasyPrint's layout allocates millions of small objects, few of them in
+reference cycles; with Python's default garbage-collector thresholds a
+collection of the youngest generation runs every 700 allocations and each
+older collection walks every object of the worker (the review model, pandas,
+matplotlib): 15–25% of a report's PDF CPU time. :func:`fewer_collections`
+raises the youngest generation's threshold while a PDF renders (same peak
+memory on the 92-page portfolio: the layout's garbage is freed by reference
+counting).
 """
 
 from __future__ import annotations
 
+import gc
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -22,6 +34,10 @@ from partner_review.paths import TEMPLATES_DIR
 from partner_review.runfolder import atomic_write_bytes
 
 log = logging.getLogger(__name__)
+
+# allocations between two collections of the youngest generation while a PDF renders
+# (Python's default is 700)
+RENDER_GC_THRESHOLD = 100_000
 
 
 class RefusedURL(ValueError):
@@ -49,14 +65,27 @@ class TemplatesOnlyFetcher(URLFetcher):
         return path.is_relative_to(self._root) and path.is_file()
 
 
+@contextmanager
+def fewer_collections(threshold: int = RENDER_GC_THRESHOLD) -> Iterator[None]:
+    """Collect the youngest generation every ``threshold`` allocations (not 700) inside;
+    the previous thresholds are restored on the way out, even on an error."""
+    previous = gc.get_threshold()
+    gc.set_threshold(max(threshold, previous[0]), *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
 def write_pdf(html: str, target: Path) -> int:
     """Render ``html`` to an A4 PDF at ``target`` (written whole); returns the page count."""
-    document = HTML(
-        string=html,
-        base_url=TEMPLATES_DIR.as_uri() + "/",
-        url_fetcher=TemplatesOnlyFetcher(),
-    ).render()
-    data = document.write_pdf()
+    with fewer_collections():
+        document = HTML(
+            string=html,
+            base_url=TEMPLATES_DIR.as_uri() + "/",
+            url_fetcher=TemplatesOnlyFetcher(),
+        ).render()
+        data = document.write_pdf()
     assert data is not None
     atomic_write_bytes(target, data)
     return len(document.pages)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import subprocess
 from pathlib import Path
@@ -11,7 +12,11 @@ from pypdf import PdfReader
 
 from partner_review.paths import TEMPLATES_DIR
 from partner_review.rendering import render_partner_html, write_pdf
-from partner_review.rendering.pdf import TemplatesOnlyFetcher
+from partner_review.rendering.pdf import (
+    RENDER_GC_THRESHOLD,
+    TemplatesOnlyFetcher,
+    fewer_collections,
+)
 from partner_review.settings import Settings
 from transforms.model import ReviewModel
 
@@ -130,3 +135,23 @@ def test_fetcher_serves_only_files_under_templates() -> None:
     assert not fetcher.allows((TEMPLATES_DIR / ".." / "pyproject.toml").as_uri())
     assert not fetcher.allows("https://example.com/x.png")
     assert not fetcher.allows("data:image/png;base64,AAAA")
+
+
+def test_fewer_collections_raises_the_youngest_threshold_and_restores_it() -> None:
+    before = gc.get_threshold()
+    with fewer_collections():
+        assert gc.get_threshold() == (max(RENDER_GC_THRESHOLD, before[0]), *before[1:])
+    assert gc.get_threshold() == before
+
+
+def test_fewer_collections_restores_the_thresholds_after_an_error() -> None:
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), fewer_collections(50_000):
+        raise RuntimeError("layout failed")
+    assert gc.get_threshold() == before
+
+
+def test_write_pdf_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
+    before = gc.get_threshold()
+    assert write_pdf("<html><body><p>one page</p></body></html>", tmp_path / "x.pdf") == 1
+    assert gc.get_threshold() == before
