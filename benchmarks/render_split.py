@@ -20,8 +20,8 @@ the portfolio (92 pages on M). The median and worst ratio close the table.
 
 It prints one line per report with the ratio (charts + template) / PDF against
 the issue's target of at most 25 %, and exits 0 either way: figures, not a
-test (a loaded machine moves them). One untimed render first loads fonts,
-matplotlib and the compiled templates, so the figures are steady-state.
+test (a loaded machine moves them). One untimed render first loads fonts
+and the compiled templates, so the figures are steady-state.
 """
 
 from __future__ import annotations
@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp, timed_charts(clock):
         folder = Path(tmp)
         first = next(iter(reports))
-        write_pdf(reports[first](), folder / "warm-up.pdf")  # fonts, matplotlib, templates
+        write_pdf(reports[first](), folder / "warm-up.pdf")  # fonts, templates
         splits = [
             measure_report(name, render, clock, folder, max(1, args.repeat))
             for name, render in reports.items()

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from matplotlib.ticker import FuncFormatter
 
 from partner_review.config import Kpi
+from partner_review.rendering.chart_axes import Tick
 from partner_review.rendering.formatting import Formats, is_missing
 from partner_review.settings import Settings
 from transforms.deviations import KIND_RANK, SEVERITY_RANK
@@ -94,12 +94,12 @@ def kpi_text(fmt: Formats, settings: Settings, kpi_id: str, value: object, curre
     return fmt.kpi_value(value, kpi.unit, kpi.decimals, currency)
 
 
-def tick_formatter(fmt: Formats, kpi: Kpi | None, currency: str) -> FuncFormatter | None:
-    """Axis labels in the report's language and the KPI's unit."""
+def tick_formatter(fmt: Formats, kpi: Kpi | None, currency: str) -> Tick | None:
+    """Axis labels in the report's language and the KPI's unit (None: plain numbers)."""
     if kpi is None:
         return None
     decimals = kpi.decimals if kpi.unit == "currency" else 0 if kpi.decimals == 0 else 1
-    return FuncFormatter(lambda v, _pos: fmt.kpi_value(v, kpi.unit, decimals, currency))
+    return lambda v: fmt.kpi_value(v, kpi.unit, decimals, currency)
 
 
 def worst_status(statuses: list[str]) -> str:
