@@ -37,6 +37,14 @@ def _pattern(language: str, kind: str, decimals: int) -> str:
     return _INTEGER_PART.sub("#,##0" + fraction, base)
 
 
+@lru_cache(maxsize=4096)
+def _month_text(skeleton: str, label: str, language: str) -> str:
+    """Month ``label`` (``2026-09``) in babel's ``skeleton`` for ``language``: a report
+    writes the same few months hundreds of times (13 per chart)."""
+    first = date(int(label[:4]), int(label[5:7]), 1)
+    return format_skeleton(skeleton, first, locale=language)
+
+
 def is_missing(value: object) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
@@ -90,13 +98,11 @@ class Formats:
         """``2026-09`` → ``Sep 2026`` / ``sept. 2026``; other labels (quarters) unchanged."""
         if not re.fullmatch(r"\d{4}-\d{2}", label):
             return label
-        first = date(int(label[:4]), int(label[5:]), 1)
-        return format_skeleton("yMMM", first, locale=self.language)
+        return _month_text("yMMM", label[:7], self.language)
 
     def short_month(self, label: str) -> str:
         """``2026-09`` → ``Sep 26`` / ``sept. 26`` (chart axes)."""
-        first = date(int(label[:4]), int(label[5:7]), 1)
-        return format_skeleton("yyMMM", first, locale=self.language)
+        return _month_text("yyMMM", label[:7], self.language)
 
     def kpi_value(self, value: object, unit: str, decimals: int, currency: str) -> str:
         """A KPI's value in its unit (config.yaml ``unit``), rounded to its decimals."""
