@@ -49,6 +49,7 @@ from transforms.periods import AssessedPeriod, month_label, parse_month
 
 TREND_MONTHS = 13
 _Row = dict[Hashable, Any]  # a frame's row by column name (DataFrame.to_dict("records"))
+_SCORED = ["actual", "expected", "minimum", "status"]  # the columns a scorecard or chart shows
 
 
 def partner_view(
@@ -115,7 +116,7 @@ def _scorecard(
 ) -> list[dict[str, Any]]:
     """One entry per KPI on the scorecard: a cell per assessed period, the band and a chart."""
     rows = for_partner(model.scorecard, partner_id)
-    by_kpi = _rows_by_kpi_and_period(rows)
+    by_kpi = _rows_by_kpi_and_period(rows, _SCORED)
     series = _TrendData.of(model, partner_id) if charts_on else None
     main = main_period(model.run).label
     entries = []
@@ -146,30 +147,38 @@ def _scorecard(
     return entries
 
 
-def _rows_by_kpi_and_period(frame: pd.DataFrame) -> dict[str, dict[str, _Row]]:
-    """A frame's rows as plain dicts, by KPI id then period label (the first row of each).
+def _rows_by_kpi_and_period(frame: pd.DataFrame, columns: list[str]) -> dict[str, dict[str, _Row]]:
+    """A frame's rows as plain dicts of ``columns`` (with kpi_id and period), by KPI id then
+    period label (the first row of each).
 
     One pass over the frame per report instead of a boolean filter and an index
     per KPI: the views read a few cells of each row.
     """
     found: dict[str, dict[str, _Row]] = {}
-    for row in frame.to_dict("records"):
+    for row in frame[["kpi_id", "period", *columns]].to_dict("records"):
         found.setdefault(str(row["kpi_id"]), {}).setdefault(str(row["period"]), row)
     return found
 
 
 @dataclass(frozen=True)
 class _TrendData:
-    """One partner's monthly rows by KPI and month, and each KPI's latest XmR limits row."""
+    """What every trend chart of one partner reads: the chart's months (labels, oldest
+    first), the monthly rows of those months by KPI and month, and each KPI's latest
+    XmR limits row."""
 
+    months: list[str]
     monthly: dict[str, dict[str, _Row]]
     limits: dict[str, _Row]
 
     @classmethod
     def of(cls, model: ReviewModel, partner_id: str) -> _TrendData:
-        spc = for_partner(model.spc_limits, partner_id)
+        last = max(p.months[-1] for p in model.run.judged)
+        months = [month_label(last - i) for i in range(TREND_MONTHS - 1, -1, -1)]
+        monthly = for_partner(model.monthly, partner_id)
+        shown = monthly[monthly["period"].isin(months)]
+        spc = for_partner(model.spc_limits, partner_id)[["kpi_id", "cl", "lcl", "ucl"]]
         latest = {str(row["kpi_id"]): row for row in spc.to_dict("records")}  # the last row wins
-        return cls(_rows_by_kpi_and_period(for_partner(model.monthly, partner_id)), latest)
+        return cls(months, _rows_by_kpi_and_period(shown, _SCORED), latest)
 
 
 def _band_value(
@@ -190,12 +199,9 @@ def _trend_chart(
     currency: str,
 ) -> Markup | None:
     by_month = data.monthly.get(kpi_id, {})
-    last = max(p.months[-1] for p in model.run.judged)
-    months = [last - i for i in range(TREND_MONTHS - 1, -1, -1)]
     provisional = {p.label for p in model.run.periods if p.provisional}
     points = []
-    for month in months:
-        label = month_label(month)
+    for label in data.months:
         row = by_month.get(label)
         points.append(
             charts.TrendPoint(
