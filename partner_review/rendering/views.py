@@ -6,6 +6,7 @@ so the reports read in black and white and for colour-blind readers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,10 +111,15 @@ def worst_status(statuses: list[str]) -> str:
 
 def overall_tone(deviations: pd.DataFrame) -> str:
     """bad with any critical deviation, warn with any warning, else good."""
-    severities = set(deviations["severity"]) if len(deviations) else set()
-    if "critical" in severities:
+    return severity_tone(deviations["severity"] if len(deviations) else [])
+
+
+def severity_tone(severities: Iterable[object]) -> str:
+    """``overall_tone`` of deviations with these severities."""
+    found = set(severities)
+    if "critical" in found:
         return "bad"
-    return "warn" if "warning" in severities else "good"
+    return "warn" if "warning" in found else "good"
 
 
 def sort_deviations(frame: pd.DataFrame) -> pd.DataFrame:
