@@ -251,10 +251,15 @@ def _deviations(
     fmt: Formats,
     run: Any,
 ) -> list[dict[str, Any]]:
+    by_kpi: dict[object, list[Any]] = {}  # the comments of each KPI, in the frame's order
+    for comment in comments.itertuples(index=False):
+        if not is_missing(comment.kpi_id):
+            by_kpi.setdefault(comment.kpi_id, []).append(comment)
     entries = []
     for row in deviations.itertuples(index=False):
         months = _months_of(str(row.period), run.periods)
-        said = comments[(comments["kpi_id"] == row.kpi_id) & comments["period"].isin(months)]
+        candidates = [] if is_missing(row.kpi_id) else by_kpi.get(row.kpi_id, [])
+        said = [c for c in candidates if c.period in months]
         entries.append(
             {
                 "severity": row.severity,
@@ -263,7 +268,7 @@ def _deviations(
                 "objective_id": text(row.objective_id),
                 "period": fmt.month(str(row.period)),
                 "message": text(row.message),
-                "comments": [_comment(c, fmt) for c in said.itertuples(index=False)],
+                "comments": [_comment(c, fmt) for c in said],
             }
         )
     return entries
