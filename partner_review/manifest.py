@@ -24,7 +24,7 @@ from partner_review.runfolder import atomic_write_text
 from partner_review.settings import Settings
 from transforms.periods import RunSpec
 
-_VERSIONED = ("prefect", "pandas", "pandera", "pydantic", "weasyprint", "jinja2", "matplotlib")
+_VERSIONED = ("prefect", "pandas", "pandera", "pydantic", "weasyprint", "jinja2")
 
 
 def sha256_file(path: Path) -> str:

@@ -1,14 +1,16 @@
 """Small SVG charts inlined in the reports: KPI trends and objective glide paths.
 
-Charts are drawn by matplotlib and written as lean ``<svg>`` markup by
-``svg_canvas`` (plain paths and texts: no ids, groups, ``<use>`` or clip paths),
-to inline in the HTML, so browser and PDF show the same drawing and nothing is
-ever fetched. Each chart costs its elements twice, once to draw here and once
-for WeasyPrint to lay out and paint, so a chart has only what it needs to be
-read: no tick marks on the value axis (its gridlines carry the values), one
-path per line and one per set of markers. Text is SVG text in DejaVu Sans
-(``svg.fonttype: none``), the report's own font, which the PDF embeds. The
-output is byte-for-byte stable between runs (report fingerprints).
+Each chart is computed in plain Python (scales and round levels in
+``chart_axes``) and written as lean ``<svg>`` markup by ``svg_canvas`` (plain
+paths and texts: no ids, groups, ``<use>`` or clip paths), to inline in the
+HTML, so browser and PDF show the same drawing and nothing is ever fetched. A
+chart costs its elements twice, once to write here and once for WeasyPrint to
+lay out and paint, so it has only what it needs to be read: no tick marks on the
+value axis (its gridlines carry the values), one path per line and one per set
+of markers. Text is SVG text in DejaVu Sans, the report's own font, which the
+PDF embeds. The output is byte-for-byte stable between runs (report
+fingerprints). Until session 4 matplotlib drew them (~28 ms CPU each); the
+sizes, colours, shapes and positions are matplotlib's with the style it had.
 
 Status is carried by marker shape as well as colour (● met, ▲ at risk,
 ✖ breach), so a chart reads in black and white and for colour-blind readers.
@@ -17,19 +19,12 @@ Status is carried by marker shape as well as colour (● met, ▲ at risk,
 from __future__ import annotations
 
 import html
-import threading
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from matplotlib import rc_context
-from matplotlib.figure import Figure
-from matplotlib.markers import MarkerStyle
-from matplotlib.path import Path
-from matplotlib.ticker import FuncFormatter
-
-from partner_review.rendering.chart_axes import hide_matplotlib_axes, label_axes
-from partner_review.rendering.svg_canvas import figure_svg
+from partner_review.rendering.chart_axes import Tick, levels, plain_labels, value_range
+from partner_review.rendering.svg_canvas import Box, Canvas, Point, circle, short
 
 COLOURS = {
     "met": "#1a7f37",
@@ -42,28 +37,27 @@ COLOURS = {
     "target": "#1a7f37",
     "forecast": "#6a3d9a",
 }
-_K = 0.5 * 0.5523  # four cubic arcs: a circle to 0.03%, half the numbers of matplotlib's "o"
-_DOT = MarkerStyle(
-    Path(
-        [(0.5, 0), (0.5, _K), (_K, 0.5), (0, 0.5), (-_K, 0.5), (-0.5, _K), (-0.5, 0),
-         (-0.5, -_K), (-_K, -0.5), (0, -0.5), (_K, -0.5), (0.5, -_K), (0.5, 0), (0.5, 0)],
-        [Path.MOVETO, *[Path.CURVE4] * 12, Path.CLOSEPOLY],
-    )
-)  # fmt: skip
-MARKERS: dict[str, Any] = {"met": _DOT, "at_risk": "^", "breach": "X"}
-_RC: Any = {  # Any: rc_context wants its Literal keys
-    "svg.fonttype": "none",
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],
-    "font.size": 7.5,
-    "axes.edgecolor": "#9aa5b1",
-    "axes.linewidth": 0.6,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "path.simplify": True,
-}
-_SIZE = (3.6, 1.9)  # inches: two charts side by side on A4 portrait
-_MARGINS = {"left": 0.14, "right": 0.94, "top": 0.95, "bottom": 0.16}
+LABEL_COLOUR = "#44546a"
+GRID_COLOUR = "#e5e9ef"
+SPINE_COLOUR = "#9aa5b1"
+FONT_FAMILY = "'DejaVu Sans', sans-serif"
+FONT_SIZE = 7.5  # pt, the value and month labels
+WIDTH, HEIGHT = 3.6 * 72, 1.9 * 72  # pt: two charts side by side on A4 portrait
+_PLOT = (0.14 * WIDTH, 0.05 * HEIGHT, 0.94 * WIDTH, 0.84 * HEIGHT)  # left, top, right, bottom
+_PAD = 5.5  # pt between an axis and its labels
+_VALUE_BASELINE = 2.85  # pt below a level: a label's middle on its gridline
+_MONTH_BASELINE = _PAD + 5.7  # pt below the plot: the month labels' baseline
+_MONTH_LABELS = 4  # at most; the first and, for 13 months, the last are always among them
+_TICK = 2.0  # pt, month tick marks
+
+Shape = list[tuple[str, float, float]]
+_TRIANGLE: Shape = [("M", 0, -2), ("L", -2, 2), ("L", 2, 2)]
+_CROSS: Shape = [("M", -1, 2), ("L", 0, 1), ("L", 1, 2), ("L", 2, 1), ("L", 1, 0), ("L", 2, -1),
+                 ("L", 1, -2), ("L", 0, -1), ("L", -1, -2), ("L", -2, -1), ("L", -1, 0),
+                 ("L", -2, 1)]  # fmt: skip
+_DIAMOND: Shape = [("M", 0, 2.12), ("L", 2.12, 0), ("L", 0, -2.12), ("L", -2.12, 0)]
+MARKERS: dict[str, Shape] = {"met": circle(2), "at_risk": _TRIANGLE, "breach": _CROSS}
+_NOT_JUDGED = circle(1.75)
 
 
 @dataclass(frozen=True)
@@ -100,30 +94,54 @@ def trend_svg(
     key: str,
     points: Sequence[TrendPoint],
     limits: Limits | None,
-    tick: FuncFormatter | None = None,
+    tick: Tick | None = None,
 ) -> str:
     """A KPI's monthly values with the expected/minimum band and XmR limits.
 
     ``key`` names the chart in the page (``data-chart``). The legend is the
     report's (HTML, translated), shared by every chart.
     """
-    with rc_context(_RC):
-        figure, axes = _figure()
-        xs = list(range(len(points)))
-        _draw_band(axes, xs, points)
-        if limits is not None:
-            edges = [-0.5, len(points) - 0.5]
-            axes.plot(edges, [limits.cl] * 2, color=COLOURS["limit"], lw=0.6, ls=(0, (1, 1.5)))
-            nan = float("nan")
-            axes.plot(  # both limits in one path: same style
-                [*edges, nan, *edges],
-                [limits.lcl, limits.lcl, nan, limits.ucl, limits.ucl],
-                color=COLOURS["limit"],
-                lw=0.6,
-                ls=(0, (4, 2)),
-            )
-        _draw_actuals(axes, xs, points)
-        return _to_svg(figure, axes, key, [p.label for p in points], tick)
+    expected = [p.expected for p in points]
+    minimum = [p.minimum for p in points]
+    bounds = [limits.cl, limits.lcl, limits.ucl] if limits is not None else []
+    values = [*expected, *minimum, *(p.value for p in points), *bounds]
+    canvas, grid = _canvas(len(points), values)
+    has_expected = [v is not None for v in expected]
+    has_minimum = [v is not None for v in minimum]
+    both = [e and m for e, m in zip(has_expected, has_minimum, strict=True)]
+    for low, high in zip(_steps(minimum, both), _steps(expected, both), strict=True):
+        canvas.polygon([*high, *reversed(low)], fill=COLOURS["band"])
+    _grid(canvas, grid)
+    line = {"stroke_width": "0.9"}
+    canvas.lines(_steps(expected, has_expected), stroke=COLOURS["met"], **line,
+                 stroke_linecap="square")  # fmt: skip
+    canvas.lines(_steps(minimum, has_minimum), stroke=COLOURS["breach"], **line,
+                 stroke_dasharray="2.7,1.35")  # fmt: skip
+    if limits is not None:
+        edges = (-0.5, len(points) - 0.5)
+        limit = {"stroke": COLOURS["limit"], "stroke_width": "0.6"}
+        canvas.lines([[(x, limits.cl) for x in edges]], **limit, stroke_dasharray="0.6,0.9")
+        canvas.lines([[(x, v) for x in edges] for v in (limits.lcl, limits.ucl)],
+                     **limit, stroke_dasharray="2.4,1.2")  # fmt: skip
+    _draw_actuals(canvas, points)
+    return _finish(canvas, key, [p.label for p in points], grid, tick)
+
+
+def _draw_actuals(canvas: Canvas, points: Sequence[TrendPoint]) -> None:
+    """The actual line, the axes, then one set of markers per status (shape and colour)."""
+    canvas.lines(_runs([p.value for p in points]), stroke=COLOURS["neutral"], stroke_width="1.2",
+                 stroke_linecap="square")  # fmt: skip
+    _frame(canvas, len(points))
+    known = [(x, p.value, p) for x, p in enumerate(points) if p.value is not None]
+    for status, shape in MARKERS.items():
+        canvas.markers(shape, [(x, v) for x, v, p in known if p.status == status],
+                       fill=COLOURS[status])  # fmt: skip
+    others = [(x, v) for x, v, p in known if p.status not in MARKERS]
+    canvas.markers(_NOT_JUDGED, others, fill="#ffffff", stroke=COLOURS["neutral"],
+                   stroke_width="0.8")  # fmt: skip
+    for x, v, p in known:
+        if p.provisional:
+            canvas.text(canvas.box.x(x) + 3, canvas.box.y(v) - 3, "*", font_size="7px")
 
 
 def glide_svg(
@@ -131,108 +149,120 @@ def glide_svg(
     points: Sequence[GlidePoint],
     target: float | None,
     forecast: float | None,
-    tick: FuncFormatter | None = None,
+    tick: Tick | None = None,
 ) -> str:
     """An objective: actual monthly values against the glide path, the target and forecast.
 
     The last point is the deadline's month; the forecast is drawn there, dashed
     from the latest actual value.
     """
-    with rc_context(_RC):
-        figure, axes = _figure()
-        xs = list(range(len(points)))
-        axes.plot(xs, [p.glide for p in points], color=COLOURS["neutral"], lw=1, ls="--")
-        if target is not None:
-            edges = [-0.5, len(points) - 0.5]
-            axes.plot(edges, [target] * 2, color=COLOURS["target"], lw=0.8)
-        known = [(x, p.actual) for x, p in zip(xs, points, strict=True) if p.actual is not None]
-        if known:
-            axes.plot(
-                [x for x, _ in known],
-                [v for _, v in known],
-                color=COLOURS["neutral"],
-                lw=1.4,
-                marker=_DOT,
-                ms=3,
-            )
-        if forecast is not None and known:
-            last_x, last_v = known[-1]
-            axes.plot(
-                [last_x, xs[-1]],
-                [last_v, forecast],
-                color=COLOURS["forecast"],
-                lw=1,
-                ls=(0, (2, 2)),
-                marker="D",
-                ms=3,
-                markevery=[1],
-            )
-        return _to_svg(figure, axes, key, [p.label for p in points], tick)
+    known = [(x, p.actual) for x, p in enumerate(points) if p.actual is not None]
+    drawn_forecast = forecast if known else None
+    glide = [p.glide for p in points]
+    canvas, grid = _canvas(len(points), [*glide, *(v for _, v in known), target, drawn_forecast])
+    _grid(canvas, grid)
+    canvas.lines([list(enumerate(glide))], stroke=COLOURS["neutral"], stroke_dasharray="3.7,1.6")
+    if target is not None:
+        canvas.lines([[(-0.5, target), (len(points) - 0.5, target)]], stroke=COLOURS["target"],
+                     stroke_width="0.8", stroke_linecap="square")  # fmt: skip
+    dots: list[Point] = [(x, v) for x, v in known]
+    canvas.lines([dots], stroke=COLOURS["neutral"], stroke_width="1.4", stroke_linecap="square")
+    canvas.markers(circle(1.5), dots, fill=COLOURS["neutral"], stroke=COLOURS["neutral"])
+    if drawn_forecast is not None:
+        end: Point = (len(points) - 1, drawn_forecast)
+        canvas.lines([[dots[-1], end]], stroke=COLOURS["forecast"], stroke_dasharray="2,2")
+        canvas.markers(_DIAMOND, [end], fill=COLOURS["forecast"], stroke=COLOURS["forecast"],
+                       stroke_linejoin="miter")  # fmt: skip
+    _frame(canvas, len(points))
+    return _finish(canvas, key, [p.label for p in points], grid, tick)
 
 
-_CANVAS = threading.local()
+def _canvas(count: int, values: Sequence[float | None]) -> tuple[Canvas, list[float]]:
+    """An empty chart of ``count`` months whose value axis spans ``values``; its round levels."""
+    low, high = value_range(values)
+    left, top, right, bottom = _PLOT
+    box = Box(left, top, right, bottom, (-0.5, count - 0.5), (low, high))
+    return Canvas(WIDTH, HEIGHT, box, FONT_FAMILY, FONT_SIZE), levels(low, high)
 
 
-def _figure() -> tuple[Figure, Any]:
-    """This thread's figure, emptied: created once, reused by every chart (saves ~30 ms each)."""
-    cached = getattr(_CANVAS, "figure", None)
-    if cached is None:
-        figure = Figure(figsize=_SIZE, dpi=72)  # 72 dpi: 1 SVG unit = 1 pt
-        figure.subplots_adjust(**_MARGINS)
-        figure.patch.set_visible(False)  # the page is the background
-        axes = figure.add_subplot()
-        axes.patch.set_visible(False)
-        hide_matplotlib_axes(axes)
-        _CANVAS.figure = cached = (figure, axes)
-    figure, axes = cached
-    for artist in [*axes.lines, *axes.collections, *axes.texts]:
-        artist.remove()
-    axes.relim()
-    axes.set_autoscaley_on(True)
-    return figure, axes
+def _grid(canvas: Canvas, grid: list[float]) -> None:
+    """The levels' gridlines, one path under the data."""
+    box = canvas.box
+    data = " ".join(f"M {short(box.left)} {short(box.y(v))} L {short(box.right)} {short(box.y(v))}"
+                    for v in grid)  # fmt: skip
+    if data:
+        canvas.path(data, fill="none", stroke=GRID_COLOUR, stroke_width="0.5",
+                    stroke_linecap="square")  # fmt: skip
 
 
-def _draw_band(axes: Any, xs: list[int], points: Sequence[TrendPoint]) -> None:
-    expected = [p.expected for p in points]
-    minimum = [p.minimum for p in points]
-    if all(v is None for v in expected):
-        return
-    exp = [float("nan") if v is None else v for v in expected]
-    low = [float("nan") if v is None else v for v in minimum]
-    axes.fill_between(xs, low, exp, color=COLOURS["band"], lw=0, step="mid")
-    axes.step(xs, exp, where="mid", color=COLOURS["met"], lw=0.9)
-    axes.step(xs, low, where="mid", color=COLOURS["breach"], lw=0.9, ls=(0, (3, 1.5)))
+def _frame(canvas: Canvas, count: int) -> None:
+    """The left and bottom axis lines as one path, and the labelled months' tick marks."""
+    box = canvas.box
+    left, top, right, bottom = (short(v) for v in (box.left, box.top, box.right, box.bottom))
+    canvas.path(f"M {left} {top} L {left} {bottom} L {right} {bottom}", fill="none",
+                stroke=SPINE_COLOUR, stroke_width="0.6", stroke_linejoin="miter",
+                stroke_linecap="square")  # fmt: skip
+    ticks = " ".join(f"M {short(box.x(i))} {bottom} L {short(box.x(i))} {short(box.bottom + _TICK)}"
+                     for i in _labelled_months(count))  # fmt: skip
+    canvas.path(ticks, fill="none", stroke=LABEL_COLOUR, stroke_width="0.8")
 
 
-def _draw_actuals(axes: Any, xs: list[int], points: Sequence[TrendPoint]) -> None:
-    """The actual line, then one set of markers per status (shape and colour)."""
-    values = [float("nan") if p.value is None else p.value for p in points]
-    axes.plot(xs, values, color=COLOURS["neutral"], lw=1.2)
-    for status, marker in MARKERS.items():
-        _markers(axes, xs, points, lambda p, s=status: p.status == s, marker=marker, ms=4,
-                 color=COLOURS[status], mew=0)  # fmt: skip
-    _markers(axes, xs, points, lambda p: p.status not in MARKERS, marker=_DOT, ms=3.5,
-             mfc="white", mec=COLOURS["neutral"], mew=0.8)  # fmt: skip
-    for x, p in zip(xs, points, strict=True):
-        if p.provisional and p.value is not None:
-            axes.annotate("*", (x, p.value), textcoords="offset points", xytext=(3, 3), fontsize=7)
-
-
-def _markers(
-    axes: Any, xs: list[int], points: Sequence[TrendPoint], chosen: Any, **style: Any
-) -> None:
-    """The chosen points' markers as one line without a line (one SVG path)."""
-    picked = [(x, p.value) for x, p in zip(xs, points, strict=True)
-              if chosen(p) and p.value is not None]  # fmt: skip
-    if picked:
-        axes.plot([x for x, _ in picked], [v for _, v in picked], ls="none", zorder=3, **style)
-
-
-def _to_svg(
-    figure: Figure, axes: Any, key: str, labels: list[str], tick: FuncFormatter | None
+def _finish(
+    canvas: Canvas, key: str, labels: list[str], grid: list[float], tick: Tick | None
 ) -> str:
-    """The chart's markup, scaling with its container (fixed pt sizes would overflow a phone)."""
-    label_axes(axes, labels, tick)
-    for artist in [*axes.lines, *axes.collections, *axes.texts]:
-        artist.set_clip_on(False)  # autoscaled: everything is inside the axes already
-    return figure_svg(figure, f'class="chart" data-chart="{html.escape(key)}"')
+    """The month and value labels, then the chart's markup (scaling with its container)."""
+    box = canvas.box
+    for i in _labelled_months(len(labels)):
+        canvas.text(box.x(i), box.bottom + _MONTH_BASELINE, labels[i], text_anchor="middle",
+                    fill=LABEL_COLOUR)  # fmt: skip
+    texts = [tick(v) for v in grid] if tick is not None else plain_labels(grid)
+    for level, text in zip(grid, texts, strict=True):
+        canvas.text(box.left - _PAD, box.y(level) + _VALUE_BASELINE, text, text_anchor="end",
+                    fill=LABEL_COLOUR)  # fmt: skip
+    return canvas.svg(f'class="chart" data-chart="{html.escape(key)}"')
+
+
+def _labelled_months(count: int) -> range:
+    """Up to four evenly spaced months from the first (and the last, for 13 months)."""
+    step = max(1, -(-(count - 1) // (_MONTH_LABELS - 1)))
+    return range(0, count, step)
+
+
+def _runs(values: Sequence[float | None]) -> list[list[Point]]:
+    """The points of each unbroken run of values (None breaks a line)."""
+    runs: list[list[Point]] = [[]]
+    for x, v in enumerate(values):
+        if v is None:
+            runs.append([])
+        else:
+            runs[-1].append((x, v))
+    return [r for r in runs if r]
+
+
+def _steps(values: Sequence[float | None], shown: Sequence[bool]) -> list[list[Point]]:
+    """Each run of ``shown`` months as a step line through ``values``, changing halfway between.
+
+    A run starts at its first month (at the chart's first month) or half a month
+    before, and ends likewise; ``values`` are set wherever ``shown`` is true.
+    """
+    level = [math.nan if v is None else v for v in values]
+    last = len(level) - 1
+    lines = []
+    for first, end in _index_runs(shown):
+        line: list[Point] = [(first if first == 0 else first - 0.5, level[first])]
+        for x in range(first, end):
+            line += [(x + 0.5, level[x]), (x + 0.5, level[x + 1])]
+        line.append((end if end == last else end + 0.5, level[end]))
+        lines.append(line)
+    return lines
+
+
+def _index_runs(shown: Sequence[bool]) -> list[tuple[int, int]]:
+    """(first, last) index of each unbroken run of true values."""
+    runs: list[tuple[int, int]] = []
+    for x, on in enumerate(shown):
+        if on and runs and runs[-1][1] == x - 1:
+            runs[-1] = (runs[-1][0], x)
+        elif on:
+            runs.append((x, x))
+    return runs

@@ -26,7 +26,7 @@ _INTEGER_PART = re.compile(r"#,##0(?:\.[0#]+)?")
 @lru_cache(maxsize=64)
 def _pattern(language: str, kind: str, decimals: int) -> str:
     """The locale's standard pattern for ``kind`` with exactly ``decimals`` decimals."""
-    locale = Locale.parse(language)
+    locale = _locale(language)
     if kind == "percent":
         base = locale.percent_formats[None].pattern
     elif kind == "currency":
@@ -35,6 +35,21 @@ def _pattern(language: str, kind: str, decimals: int) -> str:
         base = locale.decimal_formats[None].pattern
     fraction = "." + "0" * decimals if decimals > 0 else ""
     return _INTEGER_PART.sub("#,##0" + fraction, base)
+
+
+@lru_cache(maxsize=8)
+def _locale(language: str) -> Locale:
+    """The babel locale of ``language``, parsed once: babel parses a locale given by
+    name again on every call (a report formats a few thousand figures)."""
+    return Locale.parse(language)
+
+
+@lru_cache(maxsize=4096)
+def _month_text(skeleton: str, label: str, language: str) -> str:
+    """Month ``label`` (``2026-09``) in babel's ``skeleton`` for ``language``: a report
+    writes the same few months hundreds of times (13 per chart)."""
+    first = date(int(label[:4]), int(label[5:7]), 1)
+    return format_skeleton(skeleton, first, locale=_locale(language))
 
 
 def is_missing(value: object) -> bool:
@@ -54,7 +69,7 @@ class Formats:
             return MISSING
         number = float(value)  # type: ignore[arg-type]
         text = format_decimal(
-            number, _pattern(self.language, "decimal", decimals), locale=self.language
+            number, _pattern(self.language, "decimal", decimals), locale=_locale(self.language)
         )
         if signed and number > 0 and not text.startswith("+"):
             return "+" + text
@@ -65,7 +80,8 @@ class Formats:
         if is_missing(value):
             return MISSING
         pattern = _pattern(self.language, "percent", decimals)
-        return format_percent(float(value) / 100, pattern, locale=self.language)  # type: ignore[arg-type]
+        locale = _locale(self.language)
+        return format_percent(float(value) / 100, pattern, locale=locale)  # type: ignore[arg-type]
 
     def money(self, value: object, currency: str, decimals: int = 2) -> str:
         if is_missing(value):
@@ -75,7 +91,7 @@ class Formats:
             float(value),  # type: ignore[arg-type]
             currency,
             pattern,
-            locale=self.language,
+            locale=_locale(self.language),
             currency_digits=False,
         )
 
@@ -84,19 +100,17 @@ class Formats:
         if is_missing(value):
             return MISSING
         day = pd.Timestamp(value).date() if not isinstance(value, date) else value  # type: ignore[arg-type]
-        return format_date(day, "medium", locale=self.language)
+        return format_date(day, "medium", locale=_locale(self.language))
 
     def month(self, label: str) -> str:
         """``2026-09`` → ``Sep 2026`` / ``sept. 2026``; other labels (quarters) unchanged."""
         if not re.fullmatch(r"\d{4}-\d{2}", label):
             return label
-        first = date(int(label[:4]), int(label[5:]), 1)
-        return format_skeleton("yMMM", first, locale=self.language)
+        return _month_text("yMMM", label[:7], self.language)
 
     def short_month(self, label: str) -> str:
         """``2026-09`` → ``Sep 26`` / ``sept. 26`` (chart axes)."""
-        first = date(int(label[:4]), int(label[5:7]), 1)
-        return format_skeleton("yyMMM", first, locale=self.language)
+        return _month_text("yyMMM", label[:7], self.language)
 
     def kpi_value(self, value: object, unit: str, decimals: int, currency: str) -> str:
         """A KPI's value in its unit (config.yaml ``unit``), rounded to its decimals."""

@@ -38,6 +38,7 @@ def objectives_view(
     rows = for_partner(model.objectives, partner_id)
     if len(rows):
         rows = rows.sort_values("objective_id", kind="stable")
+    actuals = _actuals_by_kpi(model, partner_id) if charts_on and len(rows) else {}
     entries = []
     for row in rows.itertuples(index=False):
         kpi_id = str(row.kpi_id)
@@ -62,7 +63,7 @@ def objectives_view(
                 "progress_bar": _bar(row.progress_pct),
                 "expected_bar": _bar(row.expected_pct),
                 "status": text(row.status),
-                "chart": _chart(model, settings, partner_id, row, fmt, currency)
+                "chart": _chart(model, settings, partner_id, row, actuals, fmt, currency)
                 if charts_on
                 else None,
             }
@@ -85,20 +86,30 @@ def glide_value(baseline: float, target: float, start: Any, deadline: Any, day: 
     return baseline + (target - baseline) * max(0.0, min(1.0, share))
 
 
+def _actuals_by_kpi(model: ReviewModel, partner_id: str) -> dict[object, dict[object, object]]:
+    """The partner's monthly actual values by KPI and month label (the last row of each)."""
+    monthly = for_partner(model.monthly, partner_id)
+    found: dict[object, dict[object, object]] = {}
+    columns = (monthly["kpi_id"], monthly["period"], monthly["actual"])
+    for kpi_id, period, value in zip(*columns, strict=True):
+        found.setdefault(kpi_id, {})[period] = value
+    return found
+
+
 def _chart(
     model: ReviewModel,
     settings: Settings,
     partner_id: str,
     row: Any,
+    actuals: dict[object, dict[object, object]],
     fmt: Formats,
     currency: str,
 ) -> Markup | None:
+    """The objective's glide chart; ``actuals``: the partner's monthly values by KPI, month."""
     if is_missing(row.baseline) or is_missing(row.target):
         return None
     first, last = month_of(pd.Timestamp(row.start)), month_of(pd.Timestamp(row.deadline))
-    monthly = model.monthly
-    mine = monthly[(monthly["partner_id"] == partner_id) & (monthly["kpi_id"] == row.kpi_id)]
-    actual = dict(zip(mine["period"], mine["actual"], strict=True))
+    actual = {} if is_missing(row.kpi_id) else actuals.get(row.kpi_id, {})
     evaluated = model.run.evaluation_month
     points = []
     month = first

@@ -19,6 +19,8 @@ Choices where the spec is silent:
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -46,6 +48,8 @@ from transforms.model import ReviewModel
 from transforms.periods import AssessedPeriod, month_label, parse_month
 
 TREND_MONTHS = 13
+_Row = dict[Hashable, Any]  # a frame's row by column name (DataFrame.to_dict("records"))
+_SCORED = ["actual", "expected", "minimum", "status"]  # the columns a scorecard or chart shows
 
 
 def partner_view(
@@ -112,19 +116,21 @@ def _scorecard(
 ) -> list[dict[str, Any]]:
     """One entry per KPI on the scorecard: a cell per assessed period, the band and a chart."""
     rows = for_partner(model.scorecard, partner_id)
+    by_kpi = _rows_by_kpi_and_period(rows, _SCORED)
+    series = _TrendData.of(model, partner_id) if charts_on else None
     main = main_period(model.run).label
     entries = []
     for kpi_id in kpi_ids_in_order(settings, rows["kpi_id"]):
-        mine = rows[rows["kpi_id"] == kpi_id].set_index("period")
+        mine = by_kpi.get(kpi_id, {})
         cells = []
         for period in model.run.periods:
-            if period.label in mine.index:
-                row = mine.loc[period.label]
+            row = mine.get(period.label)
+            if row is not None:
                 value = kpi_text(fmt, settings, kpi_id, row["actual"], currency)
                 cells.append(Cell(value, str(row["status"]), period.provisional))
             else:
                 cells.append(Cell("—", "no_data", period.provisional))
-        head = mine.loc[main] if main in mine.index else None
+        head = mine.get(main)
         entries.append(
             {
                 "kpi_id": kpi_id,
@@ -133,12 +139,46 @@ def _scorecard(
                 "minimum": _band_value(fmt, settings, kpi_id, head, "minimum", currency),
                 "status": str(head["status"]) if head is not None else "no_data",
                 "cells": cells,
-                "chart": _trend_chart(model, settings, partner_id, kpi_id, fmt, currency)
-                if charts_on
+                "chart": _trend_chart(series, model, settings, partner_id, kpi_id, fmt, currency)
+                if series is not None
                 else None,
             }
         )
     return entries
+
+
+def _rows_by_kpi_and_period(frame: pd.DataFrame, columns: list[str]) -> dict[str, dict[str, _Row]]:
+    """A frame's rows as plain dicts of ``columns`` (with kpi_id and period), by KPI id then
+    period label (the first row of each).
+
+    One pass over the frame per report instead of a boolean filter and an index
+    per KPI: the views read a few cells of each row.
+    """
+    found: dict[str, dict[str, _Row]] = {}
+    for row in frame[["kpi_id", "period", *columns]].to_dict("records"):
+        found.setdefault(str(row["kpi_id"]), {}).setdefault(str(row["period"]), row)
+    return found
+
+
+@dataclass(frozen=True)
+class _TrendData:
+    """What every trend chart of one partner reads: the chart's months (labels, oldest
+    first), the monthly rows of those months by KPI and month, and each KPI's latest
+    XmR limits row."""
+
+    months: list[str]
+    monthly: dict[str, dict[str, _Row]]
+    limits: dict[str, _Row]
+
+    @classmethod
+    def of(cls, model: ReviewModel, partner_id: str) -> _TrendData:
+        last = max(p.months[-1] for p in model.run.judged)
+        months = [month_label(last - i) for i in range(TREND_MONTHS - 1, -1, -1)]
+        monthly = for_partner(model.monthly, partner_id)
+        shown = monthly[monthly["period"].isin(months)]
+        spc = for_partner(model.spc_limits, partner_id)[["kpi_id", "cl", "lcl", "ucl"]]
+        latest = {str(row["kpi_id"]): row for row in spc.to_dict("records")}  # the last row wins
+        return cls(months, _rows_by_kpi_and_period(shown, _SCORED), latest)
 
 
 def _band_value(
@@ -150,6 +190,7 @@ def _band_value(
 
 
 def _trend_chart(
+    data: _TrendData,
     model: ReviewModel,
     settings: Settings,
     partner_id: str,
@@ -157,16 +198,11 @@ def _trend_chart(
     fmt: Formats,
     currency: str,
 ) -> Markup | None:
-    monthly = model.monthly
-    mine = monthly[(monthly["partner_id"] == partner_id) & (monthly["kpi_id"] == kpi_id)]
-    last = max(p.months[-1] for p in model.run.judged)
-    months = [last - i for i in range(TREND_MONTHS - 1, -1, -1)]
-    by_month = mine.set_index("period")
+    by_month = data.monthly.get(kpi_id, {})
     provisional = {p.label for p in model.run.periods if p.provisional}
     points = []
-    for month in months:
-        label = month_label(month)
-        row = by_month.loc[label] if label in by_month.index else None
+    for label in data.months:
+        row = by_month.get(label)
         points.append(
             charts.TrendPoint(
                 label=fmt.short_month(label),
@@ -179,7 +215,7 @@ def _trend_chart(
         )
     if all(p.value is None for p in points):
         return None
-    limits = _limits(model.spc_limits, partner_id, kpi_id)
+    limits = _limits(data.limits.get(kpi_id))
     tick = tick_formatter(fmt, settings.kpis.get(kpi_id), currency)
     key = f"{partner_id}-{kpi_id}-{fmt.language}"
     return Markup(charts.trend_svg(key, points, limits, tick))
@@ -191,12 +227,9 @@ def _number(row: Any, column: str) -> float | None:
     return float(row[column])
 
 
-def _limits(frame: pd.DataFrame, partner_id: str, kpi_id: str) -> charts.Limits | None:
-    mine = frame[(frame["partner_id"] == partner_id) & (frame["kpi_id"] == kpi_id)]
-    if mine.empty:
-        return None
-    row = mine.iloc[-1]
-    if any(is_missing(row[c]) for c in ("cl", "lcl", "ucl")):
+def _limits(row: _Row | None) -> charts.Limits | None:
+    """The limits of a KPI's latest XmR row, if it has all three."""
+    if row is None or any(is_missing(row[c]) for c in ("cl", "lcl", "ucl")):
         return None
     return charts.Limits(float(row["cl"]), float(row["lcl"]), float(row["ucl"]))
 
@@ -218,10 +251,15 @@ def _deviations(
     fmt: Formats,
     run: Any,
 ) -> list[dict[str, Any]]:
+    by_kpi: dict[object, list[Any]] = {}  # the comments of each KPI, in the frame's order
+    for comment in comments.itertuples(index=False):
+        if not is_missing(comment.kpi_id):
+            by_kpi.setdefault(comment.kpi_id, []).append(comment)
     entries = []
     for row in deviations.itertuples(index=False):
         months = _months_of(str(row.period), run.periods)
-        said = comments[(comments["kpi_id"] == row.kpi_id) & comments["period"].isin(months)]
+        candidates = [] if is_missing(row.kpi_id) else by_kpi.get(row.kpi_id, [])
+        said = [c for c in candidates if c.period in months]
         entries.append(
             {
                 "severity": row.severity,
@@ -230,7 +268,7 @@ def _deviations(
                 "objective_id": text(row.objective_id),
                 "period": fmt.month(str(row.period)),
                 "message": text(row.message),
-                "comments": [_comment(c, fmt) for c in said.itertuples(index=False)],
+                "comments": [_comment(c, fmt) for c in said],
             }
         )
     return entries

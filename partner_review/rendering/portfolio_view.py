@@ -25,6 +25,7 @@ from partner_review.rendering.views import (
     main_period,
     overall_tone,
     partner_currency,
+    severity_tone,
     sort_deviations,
     text,
 )
@@ -40,6 +41,7 @@ def portfolio_view(model: ReviewModel, settings: Settings, language: str) -> dic
     kpi_ids = kpi_ids_in_order(settings, scorecard["kpi_id"])
     deviations = sort_deviations(model.deviations)
     serious = deviations[deviations["severity"].isin(["critical", "warning"])]
+    scores, severities = _scores(scorecard), _severities(model.deviations)
     return {
         "language": language,
         "kind": model.run.kind,
@@ -48,7 +50,7 @@ def portfolio_view(model: ReviewModel, settings: Settings, language: str) -> dic
         "as_of": fmt.date(model.run.as_of),
         "main_period": fmt.month(period),
         "kpis": [{"kpi_id": k, "name": kpi_name(settings, k, language)} for k in kpi_ids],
-        "grid": [_grid_row(model, scorecard, settings, pid, kpi_ids, fmt) for pid in partner_ids],
+        "grid": [_grid_row(scores, severities, settings, pid, kpi_ids, fmt) for pid in partner_ids],
         "deviations": [
             {
                 "severity": row.severity,
@@ -73,34 +75,51 @@ def _partner_name(settings: Settings, partner_id: object) -> str:
 
 
 def _grid_row(
-    model: ReviewModel,
-    scorecard: pd.DataFrame,
+    scores: dict[str, dict[str, tuple[object, object]]],
+    severities: dict[str, list[object]],
     settings: Settings,
     partner_id: str,
     kpi_ids: list[str],
     fmt: Formats,
 ) -> dict[str, Any]:
+    """A partner's row of the grid: its KPIs' (actual, status) of the main period in
+    ``scores``, and its deviations' ``severities``."""
     currency = partner_currency(settings, partner_id)
-    mine = for_partner(scorecard, partner_id).set_index("kpi_id")
+    mine = scores.get(partner_id, {})
     cells = []
     for kpi_id in kpi_ids:
-        if kpi_id not in mine.index:
+        if kpi_id not in mine:
             cells.append(Cell("", "none"))
             continue
-        row = mine.loc[kpi_id]
-        cells.append(
-            Cell(kpi_text(fmt, settings, kpi_id, row["actual"], currency), str(row["status"]))
-        )
-    deviations = for_partner(model.deviations, partner_id)
+        actual, status = mine[kpi_id]
+        cells.append(Cell(kpi_text(fmt, settings, kpi_id, actual, currency), str(status)))
+    flagged = severities.get(partner_id, [])
     return {
         "partner_id": partner_id,
         "name": settings.partners[partner_id].name,
         "cells": cells,
         # nothing scored and nothing flagged: "No data", never "On track"
-        "tone": overall_tone(deviations) if len(mine) or len(deviations) else "none",
-        "critical": int((deviations["severity"] == "critical").sum()),
-        "warnings": int((deviations["severity"] == "warning").sum()),
+        "tone": severity_tone(flagged) if mine or flagged else "none",
+        "critical": flagged.count("critical"),
+        "warnings": flagged.count("warning"),
     }
+
+
+def _scores(scorecard: pd.DataFrame) -> dict[str, dict[str, tuple[object, object]]]:
+    """(actual, status) by partner and KPI (the first row of each): one pass for the grid."""
+    found: dict[str, dict[str, tuple[object, object]]] = {}
+    columns = ("partner_id", "kpi_id", "actual", "status")
+    for pid, kpi_id, actual, status in zip(*(scorecard[c] for c in columns), strict=True):
+        found.setdefault(str(pid), {}).setdefault(str(kpi_id), (actual, status))
+    return found
+
+
+def _severities(deviations: pd.DataFrame) -> dict[str, list[object]]:
+    """Each partner's deviations' severities."""
+    found: dict[str, list[object]] = {}
+    for pid, severity in zip(deviations["partner_id"], deviations["severity"], strict=True):
+        found.setdefault(str(pid), []).append(severity)
+    return found
 
 
 def _credits(

@@ -1,135 +1,145 @@
-"""A matplotlib figure as lean SVG markup: few elements for WeasyPrint and browsers to lay out.
+"""Lean SVG markup for the charts: few plain elements for WeasyPrint and browsers to lay out.
 
-matplotlib's own SVG output is made for editors: a ``<g id>`` around every
-artist, tick and label, markers as ``<defs>`` + one ``<use>`` per point, a clip
-path per artist, metadata and a stylesheet. Inlined twenty times in a report,
-that is thousands of elements the PDF engine parses, styles and draws one by one.
-This renderer draws the same picture with matplotlib's SVG renderer, but writes
-each artist as plain ``<path>`` and ``<text>`` elements: no groups, no ids, no
-``<use>``, all markers of a line as one compound path, coordinates to 0.01 pt
-without repeated points, and styles as presentation attributes (``fill="none"``
-rather than ``style="fill: none"``: no CSS to parse), the texts' common font
-written once on the root.
+A ``Canvas`` is one chart's plot: a fixed size in pt (1 SVG unit = 1 pt), a
+plot box inside it, and data coordinates (x: the points' positions 0…n-1, y:
+the values) mapped onto the box. It writes each thing drawn as one plain
+``<path>`` or ``<text>``: no groups, ids, ``<defs>``/``<use>``, clip paths,
+stylesheet or metadata (inlined twenty times in a report, every element is
+parsed, styled and drawn one by one by the PDF engine); all markers of a
+status as one compound path; coordinates to 0.01 pt; styles as presentation
+attributes; the texts' common font once on the root. Text is escaped (labels
+carry partner data), and the same drawing gives the same bytes.
 """
 
 from __future__ import annotations
 
-import io
-import re
-from typing import Any
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
-from matplotlib.backend_bases import RendererBase
-from matplotlib.backends.backend_svg import RendererSVG
-from matplotlib.figure import Figure
-from matplotlib.path import Path
-from matplotlib.transforms import Affine2D, IdentityTransform
-
-_NO_METADATA = {"Format": None, "Type": None, "Creator": None, "Date": None}
-_SEGMENT = re.compile(r"([MLQCz])([^MLQCz]*)")
-_BETWEEN_TAGS = re.compile(r">\s+<")
-_NO_ROTATION = re.compile(r' transform="rotate\(-?0 [-\d.]+ [-\d.]+\)"')
-_ROOT = re.compile(r"<svg[^>]*>")
-_STYLE = re.compile(r' style="([^"]*)"')
-_FONT = re.compile(r' (font-size|font-family)="([^"]*)"')
+Point = tuple[float, float]
+"""A point in data coordinates: (position of the month, value)."""
 
 
-def figure_svg(figure: Figure, root_attributes: str) -> str:
-    """The figure (at 72 dpi, so 1 unit = 1 pt) as one ``<svg>`` element.
+@dataclass(frozen=True)
+class Box:
+    """The plot box in pt from the canvas' top left; x and y data ranges mapped onto it."""
 
-    ``root_attributes`` replace the root's size and namespace attributes,
-    e.g. ``class="chart"``; the drawing keeps its viewBox.
-    """
-    buffer = io.StringIO()
-    width, height = (72 * v for v in figure.get_size_inches())
-    renderer = _LeanRenderer(width, height, buffer)
-    figure.draw(renderer)
-    renderer.finalize()
-    text = buffer.getvalue()
-    text = text[text.index("<svg") :]
-    root = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" {root_attributes} '
-        f'viewBox="0 0 {_short(width)} {_short(height)}" stroke-linejoin="round">'
-    )
-    text = _NO_ROTATION.sub("", text)
-    text = _STYLE.sub(_as_attributes, text)
-    text, font = _common_font(text)
-    text = _ROOT.sub(root.replace(">", f"{font}>"), text, count=1)
-    return _BETWEEN_TAGS.sub("><", text).strip()
+    left: float
+    top: float
+    right: float
+    bottom: float
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+
+    def x(self, value: float) -> float:
+        low, high = self.x_range
+        return self.left + (value - low) / (high - low) * (self.right - self.left)
+
+    def y(self, value: float) -> float:
+        low, high = self.y_range
+        return self.bottom - (value - low) / (high - low) * (self.bottom - self.top)
 
 
-def _as_attributes(style: re.Match[str]) -> str:
-    """``style="fill: none; stroke: #fff"`` as ``fill="none" stroke="#fff"``."""
-    pairs = (d.split(":", 1) for d in style[1].split(";") if d.strip())
-    return "".join(f' {k.strip()}="{v.strip()}"' for k, v in pairs)
+@dataclass
+class Canvas:
+    """One chart's elements in drawing order, written by ``svg``."""
 
+    width: float
+    height: float
+    box: Box
+    font_family: str
+    font_size: float
+    elements: list[str] = field(default_factory=list)
 
-def _common_font(svg: str) -> tuple[str, str]:
-    """The texts' most frequent font size and family, dropped from them for the root."""
-    root = ""
-    for name in ("font-size", "font-family"):
-        values = [v for n, v in _FONT.findall(svg) if n == name]
-        if values:
-            common = max(sorted(set(values)), key=values.count)
-            svg = svg.replace(f' {name}="{common}"', "")
-            root += f' {name}="{common}"'
-    return svg, root
+    def lines(self, runs: Iterable[Sequence[Point]], **style: str) -> None:
+        """Polylines in data coordinates as one path (a run of fewer than two points is dropped)."""
+        data = " ".join(self._polyline(run) for run in runs if len(run) >= 2)
+        if data:
+            self.path(data, fill="none", **style)
 
+    def polygon(self, points: Sequence[Point], **style: str) -> None:
+        """A closed area in data coordinates."""
+        if len(points) >= 3:
+            self.path(f"{self._polyline(points)} z", **style)
 
-class _LeanRenderer(RendererSVG):
-    """matplotlib's SVG renderer writing each artist as plain elements."""
-
-    def __init__(self, width: float, height: float, buffer: io.StringIO) -> None:
-        super().__init__(width, height, buffer, metadata=_NO_METADATA)
-
-    def open_group(self, s: str, gid: str | None = None) -> None:
-        """No ``<g id>`` per artist: nothing refers to them."""
-
-    def close_group(self, s: str) -> None:
-        """See open_group."""
-
-    def _write_default_style(self) -> None:
-        # The root's stroke-linejoin attribute replaces the default stylesheet.
-        pass
-
-    def _convert_path(self, *args: Any, **kwargs: Any) -> str:
-        return _compact_path(super()._convert_path(*args, **kwargs))
-
-    def draw_markers(
-        self,
-        gc: Any,
-        marker_path: Path,
-        marker_trans: Any,
-        path: Path,
-        trans: Any,
-        rgbFace: Any = None,  # matplotlib's name
+    def markers(
+        self, shape: Sequence[tuple[str, float, float]], at: Sequence[Point], **style: str
     ) -> None:
-        """Every marker of a line as one compound path instead of a ``<use>`` each."""
-        shape = marker_path.transformed(marker_trans)
-        placed = [
-            shape.transformed(Affine2D().translate(*vertices[-2:]))
-            for vertices, _code in path.iter_segments(trans, simplify=False)
-            if len(vertices)
-        ]
-        if placed:
-            self.draw_path(gc, Path.make_compound_path(*placed), IdentityTransform(), rgbFace)
+        """One ``shape`` (commands, offsets in pt from its centre, y down) per point, one path."""
+        parts = []
+        for point in at:
+            cx, cy = self.box.x(point[0]), self.box.y(point[1])
+            parts.append(" ".join(_command(c, cx + dx, cy + dy) for c, dx, dy in shape) + " z")
+        if parts:
+            self.path(" ".join(parts), **style)
 
-    # One inline <path> per item (fills between curves), never <defs> + <use>.
-    draw_path_collection = RendererBase.draw_path_collection
+    def path(self, data: str, **style: str) -> None:
+        """A path of pt coordinates ``data``; ``style``: attributes (stroke_width: stroke-width)."""
+        self.elements.append(f'<path d="{data}"{_attributes(style)}/>')
+
+    def text(self, x: float, y: float, content: str, **style: str) -> None:
+        """A text at (x, y) in pt, its baseline at y; ``style`` as attributes."""
+        self.elements.append(
+            f'<text x="{short(x)}" y="{short(y)}"{_attributes(style)}>{html.escape(content)}</text>'
+        )
+
+    def svg(self, root_attributes: str) -> str:
+        """The chart as one ``<svg>`` element; ``root_attributes`` e.g. ``class="chart"``."""
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" {root_attributes} '
+            f'viewBox="0 0 {short(self.width)} {short(self.height)}" stroke-linejoin="round" '
+            f'font-size="{short(self.font_size)}px" font-family="{self.font_family}">'
+            f"{''.join(self.elements)}</svg>"
+        )
+
+    def _polyline(self, run: Sequence[Point]) -> str:
+        """M x y L x y …: to 0.01 pt, without repeated points or middle points of a straight run."""
+        placed = _without_middles([(short(self.box.x(x)), short(self.box.y(y))) for x, y in run])
+        return " ".join(f"{'L' if i else 'M'} {x} {y}" for i, (x, y) in enumerate(placed))
 
 
-def _compact_path(data: str) -> str:
-    """Path data with coordinates to 0.01 and no line to the point it starts from."""
-    parts: list[str] = []
-    last: list[str] = []
-    for command, numbers in _SEGMENT.findall(data):
-        point = [_short(float(v)) for v in numbers.split()]
-        if command == "L" and point == last:
-            continue
-        parts.append(" ".join([command, *point]))
-        last = point[-2:]
-    return " ".join(parts)
-
-
-def _short(value: float) -> str:
+def short(value: float) -> str:
+    """A coordinate to 0.01, without trailing zeros (``12.5``, ``3``, never ``-0``)."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def _command(command: str, x: float, y: float) -> str:
+    """One point of a shape, after its command letter if it starts one (``C``: each third)."""
+    return f"{command} {short(x)} {short(y)}" if command else f"{short(x)} {short(y)}"
+
+
+def _without_middles(points: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Drop repeated points and the middle points of horizontal or vertical runs (steps)."""
+    kept: list[tuple[str, str]] = []
+    for point in points:
+        if kept and point == kept[-1]:
+            continue
+        if len(kept) >= 2 and _aligned(kept[-2], kept[-1], point):
+            kept[-1] = point
+        else:
+            kept.append(point)
+    return kept
+
+
+def _aligned(a: tuple[str, str], b: tuple[str, str], c: tuple[str, str]) -> bool:
+    """b lies between a and c on one horizontal or vertical line."""
+    for same, along in ((1, 0), (0, 1)):
+        if a[same] == b[same] == c[same]:
+            first, middle, last = (float(p[along]) for p in (a, b, c))
+            return min(first, last) <= middle <= max(first, last)
+    return False
+
+
+def _attributes(style: dict[str, str]) -> str:
+    return "".join(f' {k.replace("_", "-")}="{html.escape(v)}"' for k, v in style.items())
+
+
+def circle(radius: float) -> list[tuple[str, float, float]]:
+    """A circle as four cubic arcs (to 0.03 %), from its rightmost point; y down."""
+    k = radius * 0.5523
+    r = radius
+    return [("M", r, 0), ("C", r, -k), ("", k, -r), ("", 0, -r), ("C", -k, -r), ("", -r, -k),
+            ("", -r, 0), ("C", -r, k), ("", -k, r), ("", 0, r), ("C", k, r), ("", r, k),
+            ("", r, 0)]  # fmt: skip

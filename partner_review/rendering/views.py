@@ -6,13 +6,14 @@ so the reports read in black and white and for colour-blind readers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from matplotlib.ticker import FuncFormatter
 
 from partner_review.config import Kpi
+from partner_review.rendering.chart_axes import Tick
 from partner_review.rendering.formatting import Formats, is_missing
 from partner_review.settings import Settings
 from transforms.deviations import KIND_RANK, SEVERITY_RANK
@@ -94,12 +95,12 @@ def kpi_text(fmt: Formats, settings: Settings, kpi_id: str, value: object, curre
     return fmt.kpi_value(value, kpi.unit, kpi.decimals, currency)
 
 
-def tick_formatter(fmt: Formats, kpi: Kpi | None, currency: str) -> FuncFormatter | None:
-    """Axis labels in the report's language and the KPI's unit."""
+def tick_formatter(fmt: Formats, kpi: Kpi | None, currency: str) -> Tick | None:
+    """Axis labels in the report's language and the KPI's unit (None: plain numbers)."""
     if kpi is None:
         return None
     decimals = kpi.decimals if kpi.unit == "currency" else 0 if kpi.decimals == 0 else 1
-    return FuncFormatter(lambda v, _pos: fmt.kpi_value(v, kpi.unit, decimals, currency))
+    return lambda v: fmt.kpi_value(v, kpi.unit, decimals, currency)
 
 
 def worst_status(statuses: list[str]) -> str:
@@ -110,10 +111,15 @@ def worst_status(statuses: list[str]) -> str:
 
 def overall_tone(deviations: pd.DataFrame) -> str:
     """bad with any critical deviation, warn with any warning, else good."""
-    severities = set(deviations["severity"]) if len(deviations) else set()
-    if "critical" in severities:
+    return severity_tone(deviations["severity"] if len(deviations) else [])
+
+
+def severity_tone(severities: Iterable[object]) -> str:
+    """``overall_tone`` of deviations with these severities."""
+    found = set(severities)
+    if "critical" in found:
         return "bad"
-    return "warn" if "warning" in severities else "good"
+    return "warn" if "warning" in found else "good"
 
 
 def sort_deviations(frame: pd.DataFrame) -> pd.DataFrame:
