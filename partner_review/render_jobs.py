@@ -6,7 +6,7 @@ existing Dask cluster (``--dask-address``). A job carries only paths and small
 values; the worker loads the run's pickled review model once per process.
 
 The pool can be started before the run has anything to render
-(:func:`render_pool`): its forkserver imports pandas, Jinja2, matplotlib and
+(:func:`render_pool`): its forkserver imports pandas, Jinja2 and
 WeasyPrint and each worker lays out a one-line PDF (fonts found) while the
 run ingests and computes, so the first report starts rendering at once.
 

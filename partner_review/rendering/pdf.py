@@ -11,7 +11,7 @@ WeasyPrint's layout allocates millions of small objects, few of them in
 reference cycles; with Python's default garbage-collector thresholds a
 collection of the youngest generation runs every 700 allocations and each
 older collection walks every object of the worker (the review model, pandas,
-matplotlib): 15–25% of a report's PDF CPU time. :func:`fewer_collections`
+Jinja2): 15–25% of a report's PDF CPU time. :func:`fewer_collections`
 raises the youngest generation's threshold while a PDF renders (same peak
 memory on the 92-page portfolio: the layout's garbage is freed by reference
 counting).
