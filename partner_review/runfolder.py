@@ -20,15 +20,18 @@ _STAGING = ".staging-"
 _PREVIOUS = ".previous"
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write a file under a temporary name in the same folder, then rename it into place."""
+def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write a file under a temporary name in the same folder, then rename it into place;
+    ``durable``: on disk before it is renamed. A file of a staging folder is written with
+    ``durable=False``: :func:`publish_folder` puts the whole folder on disk at once."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -36,8 +39,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
+def atomic_write_text(path: Path, text: str, *, durable: bool = True) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"), durable=durable)
 
 
 def staging_folder(final: Path) -> Path:
@@ -54,7 +57,8 @@ def staging_folder(final: Path) -> Path:
 
 
 def publish_folder(staging: Path, final: Path) -> None:
-    """Replace ``final`` by ``staging`` whole."""
+    """Replace ``final`` by ``staging`` whole, every file of it on disk first."""
+    _sync_tree(staging)
     previous = final.parent / f".{final.name}{_PREVIOUS}"
     shutil.rmtree(previous, ignore_errors=True)
     if final.exists():
@@ -87,6 +91,18 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _sync_tree(folder: Path) -> None:
+    """Every file and folder under ``folder`` on disk (most are already: the kernel writes
+    them back while the run goes on, so this waits for the last few)."""
+    for path in sorted(folder.rglob("*"), reverse=True):  # files before their folders
+        if path.is_dir():
+            _fsync_dir(path)
+        else:
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+    _fsync_dir(folder)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -77,8 +77,9 @@ def fewer_collections(threshold: int = RENDER_GC_THRESHOLD) -> Iterator[None]:
         gc.set_threshold(*previous)
 
 
-def write_pdf(html: str, target: Path) -> int:
-    """Render ``html`` to an A4 PDF at ``target`` (written whole); returns the page count."""
+def write_pdf(html: str, target: Path, *, durable: bool = True) -> int:
+    """Render ``html`` to an A4 PDF at ``target`` (written whole); returns the page count.
+    ``durable=False`` for a staging folder, put on disk when it is published."""
     with fewer_collections():
         document = HTML(
             string=html,
@@ -87,5 +88,5 @@ def write_pdf(html: str, target: Path) -> int:
         ).render()
         data = document.write_pdf()
     assert data is not None
-    atomic_write_bytes(target, data)
+    atomic_write_bytes(target, data, durable=durable)
     return len(document.pages)

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import gc
 import os
+import pickle
 import time
+from pathlib import Path
 
 import psutil
 import pytest
@@ -51,3 +54,35 @@ def test_render_pool_shuts_down_when_the_run_fails_before_rendering() -> None:
 
 def test_warm_worker_lays_out_a_pdf_in_this_process() -> None:
     assert warm_worker() == os.getpid()
+
+
+def _is_pool_worker() -> bool:
+    from partner_review import render_jobs
+
+    return render_jobs._in_pool_worker
+
+
+def test_render_pool_processes_know_they_are_workers_and_this_one_does_not() -> None:
+    with render_pool(2) as pool:
+        assert pool is not None
+        assert pool.submit(_is_pool_worker).result(timeout=120) is True
+    assert _is_pool_worker() is False
+
+
+def test_a_worker_freezes_the_model_it_loads_out_of_the_collectors_sight(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from partner_review import render_jobs
+
+    work = tmp_path / render_jobs.WORK_DIR
+    work.mkdir()
+    (work / render_jobs.MODEL_FILE).write_bytes(pickle.dumps(({"model": [1, 2]}, {"s": 1})))
+    monkeypatch.setattr(render_jobs, "_in_pool_worker", True)
+    render_jobs._load_work.cache_clear()
+    try:
+        assert gc.get_freeze_count() == 0
+        assert render_jobs._load_work(str(work)) == ({"model": [1, 2]}, {"s": 1})
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        render_jobs._load_work.cache_clear()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from partner_review.runfolder import (
     atomic_write_text,
     publish_folder,
@@ -47,3 +49,26 @@ def test_atomic_write_leaves_no_temporary_file(tmp_path: Path) -> None:
     atomic_write_text(target, "<p>é</p>")
     assert target.read_text(encoding="utf-8") == "<p>é</p>"
     assert [p.name for p in target.parent.iterdir()] == ["index.html"]
+
+
+def test_staged_files_written_without_sync_are_whole_and_synced_at_publish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    final = tmp_path / "quarterly" / "2026-Q3"
+    staging = staging_folder(final)
+    atomic_write_text(staging / "reports" / "P1.html", "<p>one</p>", durable=False)
+    atomic_write_text(staging / "scorecard.csv", "a,b\n", durable=False)
+    synced: set[int] = set()
+    real_fsync = os.fsync
+
+    def recording_fsync(fd: int) -> None:
+        synced.add(os.fstat(fd).st_ino)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+    staged = [staging / "reports" / "P1.html", staging / "scorecard.csv", staging / "reports"]
+    inodes = {path.stat().st_ino for path in staged}
+    publish_folder(staging, final)
+    assert inodes <= synced
+    assert (final / "reports" / "P1.html").read_text() == "<p>one</p>"
+    assert sorted(p.name for p in final.iterdir()) == ["reports", "scorecard.csv"]
