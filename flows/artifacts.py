@@ -89,8 +89,10 @@ def report_key(pdf: Path) -> str:
 
 
 @task(name="publish-artifacts", cache_policy=NO_CACHE)
-def publish_artifacts(run: RunSpec, final: Path) -> dict[str, Any]:
-    """The grid, the top deviations and one link per PDF of the published run folder."""
+def publish_artifacts(run: RunSpec, final: Path, links: bool = True) -> dict[str, Any]:
+    """The grid, the top deviations and (``links``) one link per PDF of the published run
+    folder. A rerun that kept its publication sends no links: those its publication sent
+    point to the same files under the same keys, and a hundred of them take seconds."""
     scorecard = _read(final / SCORECARD_CSV)
     deviations = _read(final / DEVIATIONS_CSV)
     period = main_period(run)
@@ -104,8 +106,9 @@ def publish_artifacts(run: RunSpec, final: Path) -> dict[str, Any]:
         key=DEVIATIONS_KEY,
         description=f"Top deviations, {run.kind} {run.label}",
     )
-    pdfs = sorted(final.glob("*.pdf"))
-    asyncio.run(_create_links(pdfs, f"{run.kind} {run.label}"))
+    pdfs = sorted(final.glob("*.pdf")) if links else []
+    if pdfs:
+        asyncio.run(_create_links(pdfs, f"{run.kind} {run.label}"))
     return {"period": period, "links": len(pdfs)}
 
 

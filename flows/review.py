@@ -132,7 +132,7 @@ def _review(
             )
         failures = {r["name"]: r["error"] for r in reports if r["error"]}
         # the UI artifacts read only the published folder: sent while the emails are written
-        artifacts = publish_artifacts.submit(run, final)
+        artifacts = publish_artifacts.submit(run, final, links=published.reports is None)
         deliveries, problems = deliver_reports(
             settings, run, final, outputs, failures, send, resend
         )

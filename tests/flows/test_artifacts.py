@@ -124,6 +124,13 @@ def test_quarterly_run_publishes_artifacts_and_a_rerun_records_restatements(
         "partner-review-report-helix-it-fr"
     ].data
 
+    kept = quarterly_review(
+        quarter="2026-Q3", inputs=inputs_copy, outputs=outputs, send=False, return_state=True
+    )
+    assert kept.is_completed() and kept.result().unchanged, kept.message
+    again = {a.key for a in asyncio.run(_artifacts(kept.state_details.flow_run_id))}
+    assert again == {"partner-review-grid", "partner-review-deviations"}, "no links resent"
+
     data = inputs_copy / "observations" / "HELIX-IT" / "mttr-2026.csv"
     header, *rows = data.read_text(encoding="utf-8").rstrip("\n").split("\n")
     corrected = [row.split("\t") for row in rows]
