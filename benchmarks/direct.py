@@ -44,16 +44,20 @@ def run_direct(
     from partner_review.settings import load_settings
 
     load_settings(inputs)  # the CLI checks the configuration before starting the flow
+    tasks = dict(vars(review))
     bypass_prefect_tasks(review)
     review.publish_artifacts = _NoArtifacts()  # type: ignore[assignment]
-    if kind == "nightly":
-        as_of = date.fromisoformat(period) if period else None
-        return review.nightly_review.fn(
-            as_of=as_of, inputs=inputs, outputs=outputs, send=send, workers=workers
+    try:
+        if kind == "nightly":
+            as_of = date.fromisoformat(period) if period else None
+            return review.nightly_review.fn(
+                as_of=as_of, inputs=inputs, outputs=outputs, send=send, workers=workers
+            )
+        return review.quarterly_review.fn(
+            quarter=period, inputs=inputs, outputs=outputs, send=send, workers=workers
         )
-    return review.quarterly_review.fn(
-        quarter=period, inputs=inputs, outputs=outputs, send=send, workers=workers
-    )
+    finally:  # the module is the process's: put its tasks back
+        vars(review).update(tasks)
 
 
 class _NoArtifacts:

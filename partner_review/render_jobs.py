@@ -315,6 +315,7 @@ def _load_work(work_dir: str) -> tuple[ReviewModel, Settings]:
     if _in_pool_worker:
         # the model and the modules live as long as the worker: out of the collector's
         # sight, each collection walks only what the reports leave (not ~300k objects)
+        gc.collect()  # what loading left behind, before it is frozen for the worker's life
         gc.freeze()
     return loaded
 

@@ -40,7 +40,7 @@ def per_label(column: pd.Series, test: Callable[[pd.Series], pd.Series]) -> pd.S
     (a few labels for millions of rows) and on every row of any other column; an empty
     row passes (pandera leaves empty cells to ``nullable``)."""
     if not isinstance(column.dtype, pd.CategoricalDtype):
-        return test(column)
+        return test(column) | column.isna()
     labels = pd.Series(column.cat.categories)
     per_code = np.append(test(labels).to_numpy(dtype=bool), True)  # code -1 (empty): last
     return pd.Series(per_code[column.cat.codes.to_numpy()], index=column.index)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from partner_review.rendering.chart_axes import Tick, levels, plain_labels, value_range
 from partner_review.rendering.svg_canvas import Box, Canvas, Point, circle, short
@@ -101,6 +101,12 @@ def trend_svg(
     ``key`` names the chart in the page (``data-chart``). The legend is the
     report's (HTML, translated), shared by every chart.
     """
+    points = [
+        replace(p, value=_finite(p.value), expected=_finite(p.expected), minimum=_finite(p.minimum))
+        for p in points
+    ]
+    if limits is not None and not all(map(math.isfinite, (limits.cl, limits.lcl, limits.ucl))):
+        limits = None
     expected = [p.expected for p in points]
     minimum = [p.minimum for p in points]
     bounds = [limits.cl, limits.lcl, limits.ucl] if limits is not None else []
@@ -156,12 +162,14 @@ def glide_svg(
     The last point is the deadline's month; the forecast is drawn there, dashed
     from the latest actual value.
     """
-    known = [(x, p.actual) for x, p in enumerate(points) if p.actual is not None]
-    drawn_forecast = forecast if known else None
-    glide = [p.glide for p in points]
-    canvas, grid = _canvas(len(points), [*glide, *(v for _, v in known), target, drawn_forecast])
+    known = [(x, v) for x, p in enumerate(points) if (v := _finite(p.actual)) is not None]
+    target = _finite(target)
+    drawn_forecast = _finite(forecast) if known else None
+    glide = [(x, p.glide) for x, p in enumerate(points) if math.isfinite(p.glide)]
+    values = [*(v for _, v in glide), *(v for _, v in known), target, drawn_forecast]
+    canvas, grid = _canvas(len(points), values)
     _grid(canvas, grid)
-    canvas.lines([list(enumerate(glide))], stroke=COLOURS["neutral"], stroke_dasharray="3.7,1.6")
+    canvas.lines([glide], stroke=COLOURS["neutral"], stroke_dasharray="3.7,1.6")
     if target is not None:
         canvas.lines([[(-0.5, target), (len(points) - 0.5, target)]], stroke=COLOURS["target"],
                      stroke_width="0.8", stroke_linecap="square")  # fmt: skip
@@ -175,6 +183,11 @@ def glide_svg(
                        stroke_linejoin="miter")  # fmt: skip
     _frame(canvas, len(points))
     return _finish(canvas, key, [p.label for p in points], grid, tick)
+
+
+def _finite(value: float | None) -> float | None:
+    """A value a chart can place: None for no value, NaN or an infinity (a sum too large)."""
+    return value if value is not None and math.isfinite(value) else None
 
 
 def _canvas(count: int, values: Sequence[float | None]) -> tuple[Canvas, list[float]]:

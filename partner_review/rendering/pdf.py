@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -65,16 +66,30 @@ class TemplatesOnlyFetcher(URLFetcher):
         return path.is_relative_to(self._root) and path.is_file()
 
 
+_collections_lock = threading.Lock()
+_collections_users = 0
+_collections_before: tuple[int, ...] = ()
+
+
 @contextmanager
 def fewer_collections(threshold: int = RENDER_GC_THRESHOLD) -> Iterator[None]:
     """Collect the youngest generation every ``threshold`` allocations (not 700) inside;
-    the previous thresholds are restored on the way out, even on an error."""
-    previous = gc.get_threshold()
-    gc.set_threshold(max(threshold, previous[0]), *previous[1:])
+    the thresholds from before are restored when the last of the threads inside leaves
+    (the thresholds are the process's: a Dask worker renders in several threads), even on
+    an error."""
+    global _collections_users, _collections_before
+    with _collections_lock:
+        if _collections_users == 0:
+            _collections_before = gc.get_threshold()
+            gc.set_threshold(max(threshold, _collections_before[0]), *_collections_before[1:])
+        _collections_users += 1
     try:
         yield
     finally:
-        gc.set_threshold(*previous)
+        with _collections_lock:
+            _collections_users -= 1
+            if _collections_users == 0:
+                gc.set_threshold(*_collections_before)
 
 
 def write_pdf(html: str, target: Path, *, durable: bool = True) -> int:

@@ -7,8 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
+from prefect.tasks import Task
 
 from benchmarks.direct import main
+from flows import review
 
 
 @pytest.fixture(autouse=True)
@@ -33,3 +35,4 @@ def test_direct_quarterly_publishes_the_run_and_writes_its_emails_without_prefec
     assert printed["reports"] == len(manifest["reports"]) > 0
     assert all((run_dir / r["name"]).stat().st_size > 0 for r in manifest["reports"])
     assert sorted((outputs / "outbox").glob("*.eml")), "deliveries ran: emails in the outbox"
+    assert isinstance(review.publish_artifacts, Task), "the flows' tasks are put back"

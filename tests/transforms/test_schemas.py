@@ -128,3 +128,14 @@ def test_a_category_column_is_kept_as_it_is_by_the_coercion() -> None:
     partner = frame["partner_id"].array
     checked = schemas.Observations.validate(frame, inplace=True)
     assert checked["partner_id"].array is partner
+
+
+def test_an_empty_month_in_a_text_column_is_only_a_nullable_failure() -> None:
+    month = pd.Series(["2026-03", None, "March"])
+    assert schemas.per_label(
+        month, lambda s: s.str.match(schemas.MONTH_LABEL, na=False)
+    ).tolist() == [
+        True,
+        True,
+        False,
+    ]

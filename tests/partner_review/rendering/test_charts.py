@@ -216,3 +216,22 @@ def test_glide_chart_without_actuals_draws_no_forecast() -> None:
     svg = glide_svg("g", points, 4.08, 4.2)
     assert COLOURS["forecast"] not in svg
     assert 'stroke-dasharray="3.7,1.6"' in svg  # the glide path is still drawn
+
+
+def test_an_infinite_or_nan_value_is_left_out_like_a_missing_month_not_drawn() -> None:
+    points = [
+        TrendPoint("01", 1.0, "met", float("inf"), None),
+        TrendPoint("02", float("inf"), "met", None, None),
+        TrendPoint("03", 2.0, "met", None, float("nan")),
+        TrendPoint("04", 3.0, "met", None, None),
+    ]
+    svg = trend_svg("s", points, Limits(2.0, float("-inf"), 4.0))
+    assert "inf" not in svg and "nan" not in svg
+    (line,) = _paths(svg, f' fill="none" stroke="{COLOURS["neutral"]}" stroke-width="1.2"'
+                          ' stroke-linecap="square"')  # fmt: skip
+    # the infinite month breaks the line as a gap does: 01 stands alone, 03 joins 04
+    assert line.count("M ") == 1 and line.count("L ") == 1
+    assert f'stroke="{COLOURS["limit"]}"' not in svg  # limits that cannot be placed
+    glide = [GlidePoint("01", float("inf"), 10.0), GlidePoint("02", 5.0, float("nan"))]
+    drawn = glide_svg("g", glide, target=float("inf"), forecast=float("nan"))
+    assert "inf" not in drawn and "nan" not in drawn

@@ -155,3 +155,24 @@ def test_write_pdf_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
     before = gc.get_threshold()
     assert write_pdf("<html><body><p>one page</p></body></html>", tmp_path / "x.pdf") == 1
     assert gc.get_threshold() == before
+
+
+def test_fewer_collections_restores_the_thresholds_when_the_last_thread_leaves() -> None:
+    import threading
+
+    before = gc.get_threshold()
+    inside, release = threading.Event(), threading.Event()
+
+    def other_render() -> None:
+        with fewer_collections():
+            inside.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=other_render)
+    with fewer_collections():
+        thread.start()
+        assert inside.wait(10)
+    assert gc.get_threshold()[0] == max(RENDER_GC_THRESHOLD, before[0]), "another is inside"
+    release.set()
+    thread.join(10)
+    assert gc.get_threshold() == before
