@@ -159,7 +159,7 @@ def parse_dates(frame: pd.DataFrame, name: str) -> Dates:
     if name in frame.columns and pd.api.types.is_datetime64_any_dtype(frame[name]):
         values = frame[name]
         empty = values.isna()
-        invalid = ~empty & values.ne(values.dt.normalize())
+        invalid = ~empty & (values.ne(values.dt.normalize()) | ~_in_ns_range(values))
         return Dates(values.where(~invalid).astype("datetime64[ns]"), empty, invalid)
     if name not in frame.columns:
         false = pd.Series(False, index=frame.index)
@@ -168,16 +168,23 @@ def parse_dates(frame: pd.DataFrame, name: str) -> Dates:
     empty = cells.eq("")
     shaped = cells.str.match(_ISO_DATE)
     values = pd.to_datetime(cells.where(shaped, None), format="%Y-%m-%d", errors="coerce")
-    values = values.astype("datetime64[ns]")
+    values = values.where(_in_ns_range(values)).astype("datetime64[ns]")
     return Dates(values, empty, ~empty & values.isna())
 
 
 def parse_months(cells: pd.Series) -> pd.Series:
     """``YYYY-MM`` text as the month's first day (NaT where not a month)."""
     shaped = cells.str.match(_MONTH)
-    return pd.to_datetime(
+    months = pd.to_datetime(
         cells.where(shaped, None).astype(object) + "-01", format="%Y-%m-%d", errors="coerce"
-    ).astype("datetime64[ns]")
+    )
+    return months.where(_in_ns_range(months)).astype("datetime64[ns]")
+
+
+def _in_ns_range(values: pd.Series) -> pd.Series:
+    """Whether each date fits ``datetime64[ns]`` (1677-09-22 to 2262-04-11): a year such as
+    0000 or 9999 parses (pandas keeps microseconds) but is no period of KPI data."""
+    return values.between(pd.Timestamp.min, pd.Timestamp.max)
 
 
 def month_labels(days: pd.Series) -> pd.Series:

@@ -27,7 +27,8 @@ from transforms.row_checks import (
 )
 
 CELLS = ["4.8", " 4.8 ", "", "1 234,5", "1.234", "nan", "x", "4.8", "-inf", "1e400", "", "007"]
-DATES = ["2026-03-01", "", "2026-3-1", "2026/03/01", "2026-02-30", "2026-03-01", " 2026-03-01"]
+DATES = ["2026-03-01", "", "2026-3-1", "2026/03/01", "2026-02-30", "2026-03-01", " 2026-03-01",
+         "0000-01-01", "9999-12-31"]  # fmt: skip
 
 
 def _frame(cells: list[str]) -> pd.DataFrame:
@@ -161,3 +162,15 @@ def test_month_text_and_index_match_each_dates_month_whatever_the_time_and_span(
     months = month_index(days)
     assert np.isnat(months).tolist() == days.isna().tolist()
     assert months[0] == np.datetime64("1969-12") and months[3] == np.datetime64("2026-03")
+
+
+def test_a_date_or_month_outside_what_datetime64_holds_is_invalid_not_a_crash() -> None:
+    from transforms.cells import parse_months
+    from transforms.observation_cells import period_shorthand
+
+    dates = parse_dates(_frame(["0000-01-01", "9999-12-31", "2026-03-01"]), "c")
+    assert dates.invalid.tolist() == [True, True, False]
+    months = parse_months(pd.Series(["0000-01", "9999-12", "2026-03"], dtype=object))
+    assert months.isna().tolist() == [True, True, False]
+    start, end = period_shorthand(pd.Series(["0000-01", "2026-03"], dtype="str"))
+    assert start.isna().tolist() == [True, False] and end.iloc[1] == pd.Timestamp("2026-03-31")
