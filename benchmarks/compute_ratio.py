@@ -159,20 +159,17 @@ def empty_source(observations: pd.DataFrame) -> SourceData:
     )
 
 
-def best_seconds(work: Callable[[], object], repeat: int) -> float:
-    """The fastest of ``repeat`` runs of ``work``, in seconds."""
-    return best_times(work, repeat)[0]
+def timed(work: Callable[[], object]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of every thread of the process) of one run of ``work``."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    work()
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def best_times(work: Callable[[], object], repeat: int) -> tuple[float, float]:
     """The fastest of ``repeat`` runs of ``work``: wall seconds and CPU seconds (this
     process, ``time.process_time``; less disturbed by other work on the machine)."""
-    walls, cpus = [], []
-    for _ in range(repeat):
-        start, cpu = time.perf_counter(), time.process_time()
-        work()
-        walls.append(time.perf_counter() - start)
-        cpus.append(time.process_time() - cpu)
+    walls, cpus = zip(*(timed(work) for _ in range(repeat)), strict=True)
     return min(walls), min(cpus)
 
 

@@ -23,14 +23,12 @@ import argparse
 import os
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from benchmarks.compute_ratio import synthetic_catalog, synthetic_kpis
+from benchmarks.compute_ratio import synthetic_catalog, synthetic_kpis, timed
 from benchmarks.synth import SEED
 from benchmarks.synth_config import Partners
 from partner_review.ingest import hashed_read_table
@@ -79,13 +77,6 @@ def ingest(path: Path, catalog: Catalog) -> pd.DataFrame:
     if len(result.rejected):
         raise RuntimeError(f"{len(result.rejected)} rows rejected: the benchmark file is wrong")
     return schemas.Observations.validate(result.observations, lazy=True, inplace=True)
-
-
-def timed(work: Callable[[], object]) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of every thread of the process) of one run of ``work``."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    work()
-    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def main(argv: list[str] | None = None) -> int:
