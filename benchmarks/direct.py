@@ -40,10 +40,26 @@ def bypass_prefect_tasks(module: Any) -> list[str]:
 def run_direct(
     kind: str, period: str | None, inputs: Path, outputs: Path, send: bool, workers: int | None
 ) -> Any:
-    from flows import review
+    from partner_review.render_processes import default_workers, early_render_pool
     from partner_review.settings import load_settings
 
-    load_settings(inputs)  # the CLI checks the configuration before starting the flow
+    load_settings(inputs)  # the CLI checks the configuration, imports the flows,
+    from flows import review
+
+    # then starts the render processes before the flow
+    with early_render_pool(workers or default_workers()):
+        return _run_flow(review, kind, period, inputs, outputs, send, workers)
+
+
+def _run_flow(
+    review: Any,
+    kind: str,
+    period: str | None,
+    inputs: Path,
+    outputs: Path,
+    send: bool,
+    workers: int | None,
+) -> Any:
     tasks = dict(vars(review))
     bypass_prefect_tasks(review)
     review.publish_artifacts = _NoArtifacts()  # type: ignore[assignment]

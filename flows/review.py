@@ -25,7 +25,6 @@ from flows.tasks import (
     Stopwatch,
     check_publication,
     compute_review,
-    default_workers,
     deliver_reports,
     ingest_inputs,
     load_configuration,
@@ -40,7 +39,7 @@ from flows.tasks import (
 from partner_review.errors import UsageError
 from partner_review.lock import RunLock
 from partner_review.paths import OutputPaths
-from partner_review.render_jobs import render_pool
+from partner_review.render_processes import default_workers, render_pool
 from partner_review.settings import Settings
 from transforms.periods import (
     RunSpec,

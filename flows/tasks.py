@@ -8,7 +8,6 @@ can fail transiently (reading inputs, publishing) is retried.
 from __future__ import annotations
 
 import logging
-import os
 import pickle
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -282,13 +281,6 @@ def publish_index(outputs: Path) -> Path:
     paths = OutputPaths(outputs)
     atomic_write_text(paths.index, render_index_html(outputs))
     return paths.index
-
-
-def default_workers() -> int:
-    return max(
-        1,
-        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
-    )
 
 
 def _remove_tree(path: Path) -> None:

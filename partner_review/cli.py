@@ -169,6 +169,7 @@ def _run(
     from partner_review.api_server import startup_timeout, temporary_api_server
     from partner_review.lock import RunLock
     from partner_review.paths import OutputPaths
+    from partner_review.render_processes import default_workers, early_render_pool
     from partner_review.settings import load_settings
 
     if not inputs.is_dir():
@@ -185,7 +186,12 @@ def _run(
             flow = quarterly_review
         # held from before Prefect starts to the end (the flow's own lock is re-entrant), so a
         # second run fails at once, whenever it starts
-        with RunLock(OutputPaths(outputs).lock, f"{run.kind} {run.label}"):
+        with (
+            RunLock(OutputPaths(outputs).lock, f"{run.kind} {run.label}"),
+            # the render processes start now: while the temporary server boots, this process
+            # only waits (the flow takes the pool over; unused, it stops with the command)
+            early_render_pool(workers or default_workers(), dask_address),
+        ):
             _configure_progress()
             if server is not None:
                 server.wait_until_ready(startup_timeout())

@@ -5,10 +5,8 @@ in a process of its own pool (``--workers``, default the CPU count), or on an
 existing Dask cluster (``--dask-address``). A job carries only paths and small
 values; the worker loads the run's pickled review model once per process.
 
-The pool can be started before the run has anything to render
-(:func:`render_pool`): its forkserver imports pandas, Jinja2 and
-WeasyPrint and each worker lays out a one-line PDF (fonts found) while the
-run ingests and computes, so the first report starts rendering at once.
+The pool is started before the run has anything to render
+(:mod:`partner_review.render_processes`), so the first report starts rendering at once.
 
 In a pool worker the review model and the imported modules are frozen out of
 the garbage collector's sight once loaded, collections are rare while a report
@@ -27,15 +25,12 @@ import functools
 import gc
 import hashlib
 import logging
-import multiprocessing
 import os
 import pickle
 import shutil
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -44,6 +39,7 @@ import pandas as pd
 
 from partner_review import __version__
 from partner_review.paths import TEMPLATES_DIR
+from partner_review.render_processes import in_pool_worker, new_pool
 from partner_review.runfolder import atomic_write_text
 from partner_review.settings import Settings
 from transforms.model import ReviewModel
@@ -51,14 +47,7 @@ from transforms.slicing import fingerprint_model, model_for_partner, partner_fin
 
 WORK_DIR = ".work"
 MODEL_FILE = "model.pkl"
-# imported once by the pool's forkserver; every worker is forked from it with them loaded
-WORKER_PRELOAD = [
-    "partner_review.render_jobs",
-    "partner_review.rendering.html",
-    "partner_review.rendering.pdf",
-]
 log = logging.getLogger(__name__)
-_in_pool_worker = False  # set by _enter_worker in the render pool's processes
 
 
 @dataclass(frozen=True)
@@ -153,56 +142,6 @@ def _size(sizes: pd.Series | None, partner_id: str) -> int:
     return int(sizes.get(partner_id, 0)) if sizes is not None else 0
 
 
-@contextmanager
-def render_pool(
-    workers: int, dask_address: str | None = None
-) -> Iterator[ProcessPoolExecutor | None]:
-    """A pool of ``workers`` render processes, started now and warmed up in the background
-    (None when the run renders in this process or on a Dask cluster); shut down on exit,
-    pending warm-ups cancelled."""
-    if dask_address or workers <= 1:
-        yield None
-        return
-    executor = _new_pool(workers)
-    # starting a worker waits for the forkserver's imports: a thread does it meanwhile
-    starter = threading.Thread(target=_warm_up, args=(executor, workers), daemon=True)
-    starter.start()
-    try:
-        yield executor
-    finally:
-        starter.join()
-        executor.shutdown(wait=True, cancel_futures=True)
-
-
-def _new_pool(workers: int) -> ProcessPoolExecutor:
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(WORKER_PRELOAD)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_enter_worker)
-
-
-def _enter_worker() -> None:
-    """Mark this process as a render pool worker (see :func:`_load_work`)."""
-    global _in_pool_worker
-    _in_pool_worker = True
-
-
-def _warm_up(executor: ProcessPoolExecutor, workers: int) -> None:
-    """One warm-up per worker (each submission starts a worker while none is idle)."""
-    try:
-        for _ in range(workers):
-            executor.submit(warm_worker)
-    except RuntimeError as exc:  # the pool was shut down first: nothing left to warm
-        log.debug("render pool warm-up stopped: %s", exc)
-
-
-def warm_worker() -> int:
-    """Lay out a one-line PDF in this process (fontconfig and the fonts loaded); its pid."""
-    from weasyprint import HTML
-
-    HTML(string="<p style='font-family: \"DejaVu Sans\"'>warm</p>").write_pdf()
-    return os.getpid()
-
-
 def run_jobs(
     jobs: list[RenderJob],
     workers: int,
@@ -250,7 +189,7 @@ def _execute(
         return pool.map(render_job, jobs)
     if workers <= 1 or len(jobs) == 1:
         return (render_job(job) for job in jobs)
-    return _drain(_new_pool(min(workers, len(jobs))), jobs)
+    return _drain(new_pool(min(workers, len(jobs))), jobs)
 
 
 def _drain(executor: ProcessPoolExecutor, jobs: list[RenderJob]) -> Iterable[RenderResult]:
@@ -273,7 +212,7 @@ def render_job(job: RenderJob) -> RenderResult:
             atomic_write_text(Path(job.html_path), html, durable=False)  # synced at publish
             middle = time.perf_counter()
             pages = write_pdf(html, Path(job.pdf_path), durable=False)
-            if _in_pool_worker:
+            if in_pool_worker():
                 gc.collect()  # the report's cyclic garbage (WeasyPrint's boxes): PDF time
             end = time.perf_counter()
     except Exception as exc:  # a broken report must not stop the others
@@ -312,7 +251,7 @@ def _copy_previous(job: RenderJob) -> RenderResult | None:
 def _load_work(work_dir: str) -> tuple[ReviewModel, Settings]:
     with (Path(work_dir) / MODEL_FILE).open("rb") as handle:
         loaded: tuple[ReviewModel, Settings] = pickle.load(handle)  # our own file
-    if _in_pool_worker:
+    if in_pool_worker():
         # the model and the modules live as long as the worker: out of the collector's
         # sight, each collection walks only what the reports leave (not ~300k objects)
         gc.collect()  # what loading left behind, before it is frozen for the worker's life
