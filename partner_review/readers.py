@@ -175,7 +175,8 @@ def _read_parquet(path: Path, label: str) -> pd.DataFrame:
 
 
 def _arrow_column(column: Any) -> pd.Series:
-    """Numbers as float64 and dates as datetime64 (null: NaN/NaT); everything else as text."""
+    """Numbers as float64 and dates as datetime64 in the file's unit, seconds for dates
+    (null: NaN/NaT); everything else as text."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -185,11 +186,13 @@ def _arrow_column(column: Any) -> pd.Series:
     if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
         return pd.Series(pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False))
     if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
-        values = pc.cast(column, pa.timestamp("ns")) if pa.types.is_date(kind) else column
+        # in a unit that holds any year: the row checks reject, row by row, a date that
+        # datetime64[ns] cannot hold (outside 1677–2262), as they do in a CSV cell
+        values = pc.cast(column, pa.timestamp("s")) if pa.types.is_date(kind) else column
         series = pd.Series(values.to_pandas())
         if getattr(series.dt, "tz", None) is not None:
             series = series.dt.tz_localize(None)
-        return series.astype("datetime64[ns]")
+        return series
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         return pd.Series(column.fill_null("").to_pandas(), dtype="str")
     return pd.Series([_cell_text(v) for v in column.to_pylist()], dtype=object)

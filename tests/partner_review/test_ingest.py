@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -143,6 +144,30 @@ def test_xlsx_and_parquet_files_load_beside_csv(tmp_path: Path) -> None:
         "observations/a.xlsx",
         "observations/b.parquet",
         "observations/notes.txt",
+    ]
+
+
+def test_parquet_dates_outside_what_pandas_holds_reject_their_rows_only(tmp_path: Path) -> None:
+    inputs = _minimal_inputs(tmp_path)
+    days = [date(2026, 1, 31), date(9999, 12, 31), date(2026, 2, 28)]
+    pq.write_table(
+        pa.table({"partner_id": ["ALPHA"] * 3, "kpi_id": ["backlog"] * 3,
+                  "period_start": pa.array(days, pa.date32()), "value": [5.0, 6.0, 7.0]}),
+        inputs / "observations" / "dates.parquet",
+    )  # fmt: skip
+    stamps = [datetime(2026, 3, 31), datetime(1, 1, 1)]
+    pq.write_table(
+        pa.table({"partner_id": ["ALPHA"] * 2, "kpi_id": ["backlog"] * 2,
+                  "period_start": pa.array(stamps, pa.timestamp("us")), "value": [8.0, 9.0]}),
+        inputs / "observations" / "stamps.parquet",
+    )  # fmt: skip
+    source = load_sources(load_settings(inputs))
+    assert sorted(source.observations["value"].tolist()) == [5.0, 7.0, 8.0]
+    assert source.observations["period_start"].dtype == "datetime64[ns]"
+    rejected = source.rejected[["file", "line", "column", "value"]].values.tolist()
+    assert rejected == [
+        ["observations/dates.parquet", 3, "period_start", "9999-12-31"],
+        ["observations/stamps.parquet", 3, "period_start", "0001-01-01"],
     ]
 
 

@@ -185,7 +185,7 @@ def test_parquet_keeps_numbers_and_dates_typed_and_other_types_as_text(tmp_path:
     pq.write_table(table, path)
     raw = read_table(path, "f.parquet", REQUIRED).frame
     assert raw["line"].tolist() == [2, 3]
-    assert str(raw["period_start"].dtype) == "datetime64[ns]"
+    assert str(raw["period_start"].dtype) == "datetime64[s]"  # holds any year: checked later
     assert raw["period_start"].iloc[0] == dt.datetime(2026, 3, 1)
     assert raw["value"].iloc[0] == 12.0
     assert raw["note"].tolist() == ["TRUE", ""]
