@@ -187,13 +187,6 @@ def _in_ns_range(values: pd.Series) -> pd.Series:
     return values.between(pd.Timestamp.min, pd.Timestamp.max)
 
 
-def month_labels(days: pd.Series) -> pd.Series:
-    """``YYYY-MM`` of each date (fast on millions of rows: one label per distinct month)."""
-    codes = days.dt.year * 100 + days.dt.month
-    labels = {code: f"{code // 100:04d}-{code % 100:02d}" for code in codes.dropna().unique()}
-    return codes.map(labels).astype(object)
-
-
 class Faults:
     """The first fault of each row of a frame: the column at fault and the reason."""
 

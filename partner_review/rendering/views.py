@@ -37,7 +37,6 @@ STATUS_LOOK: dict[str, tuple[str, str]] = {
     "info": ("muted", "●"),
     "improvement": ("good", "✔"),
 }
-_STATUS_RANK = {"breach": 0, "at_risk": 1, "met": 2}
 
 
 @dataclass(frozen=True)
@@ -101,12 +100,6 @@ def tick_formatter(fmt: Formats, kpi: Kpi | None, currency: str) -> Tick | None:
         return None
     decimals = kpi.decimals if kpi.unit == "currency" else 0 if kpi.decimals == 0 else 1
     return lambda v: fmt.kpi_value(v, kpi.unit, decimals, currency)
-
-
-def worst_status(statuses: list[str]) -> str:
-    """breach over at_risk over met; '' when nothing was judged."""
-    judged = [s for s in statuses if s in _STATUS_RANK]
-    return min(judged, key=_STATUS_RANK.__getitem__) if judged else ""
 
 
 def overall_tone(deviations: pd.DataFrame) -> str:
