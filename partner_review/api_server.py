@@ -126,8 +126,25 @@ def _ephemeral_allowed() -> bool:
     return value.strip().lower() not in ("0", "false", "no", "off")
 
 
+# uvicorn, in a process that receives SIGTERM when the run's process ends however it ends
+# (killed, or stopped by a signal before its exit handlers run: Linux's parent-death signal),
+# and does not start if that process has already gone
+_LAUNCH = """
+import ctypes, os, signal, sys
+try:
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+except (OSError, AttributeError):  # not Linux: stopped by the exit handler only
+    pass
+if os.getppid() != int(sys.argv[1]):
+    sys.exit(0)
+import uvicorn
+sys.argv = ["uvicorn", *sys.argv[2:]]
+uvicorn.main()
+"""
+
+
 def _start_process(port: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "uvicorn", "--factory"]
+    command = [sys.executable, "-c", _LAUNCH, str(os.getpid()), "--factory"]
     command += ["prefect.server.api.server:create_app", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--log-level", "error", "--lifespan", "on"]
     env = os.environ | {

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 import urllib.request
+
+import psutil
 
 import pytest
 
@@ -54,3 +60,39 @@ def test_a_server_that_does_not_answer_in_time_stops_the_run_with_the_fix(
     assert "did not answer within" in str(raised.value)
     assert "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS" in str(raised.value)
     assert server.process.poll() is not None, "the server is stopped at once on an error"
+
+
+_HOLD_A_SERVER = """
+from partner_review.api_server import temporary_api_server
+with temporary_api_server() as server:
+    server.wait_until_ready(120)
+    print(server.process.pid, flush=True)
+    input()
+"""
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_the_server_stops_when_the_run_is_killed_before_its_exit_handlers(
+    how: signal.Signals, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.delenv("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", raising=False)
+    run = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_A_SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    assert run.stdout is not None
+    server = psutil.Process(int(run.stdout.readline()))
+    assert server.is_running()
+    run.send_signal(how)  # SIGTERM: Python's default action, no atexit
+    run.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while _alive(server) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(server)
+
+
+def _alive(process: psutil.Process) -> bool:
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
