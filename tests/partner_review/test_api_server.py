@@ -10,7 +10,6 @@ import time
 import urllib.request
 
 import psutil
-
 import pytest
 
 from partner_review.api_server import ApiServerError, temporary_api_server
