@@ -40,15 +40,25 @@ def bypass_prefect_tasks(module: Any) -> list[str]:
 def run_direct(
     kind: str, period: str | None, inputs: Path, outputs: Path, send: bool, workers: int | None
 ) -> Any:
+    from partner_review.fingerprint import publication_current
     from partner_review.render_processes import default_workers, early_render_pool
     from partner_review.settings import load_settings
 
-    load_settings(inputs)  # the CLI checks the configuration, imports the flows,
+    settings = load_settings(inputs)  # the CLI checks the configuration, imports the flows,
     from flows import review
 
-    # then starts the render processes before the flow
-    with early_render_pool(workers or default_workers()):
+    # then starts the render processes before the flow, unless the published pack is current
+    if kind == "nightly":
+        run = review.plan_nightly(settings, _day(period))
+    else:
+        run = review.plan_quarterly(settings, period)
+    renders = not publication_current(settings, run, review.run_folder(outputs, run))
+    with early_render_pool((workers or default_workers()) if renders else 0):
         return _run_flow(review, kind, period, inputs, outputs, send, workers)
+
+
+def _day(period: str | None) -> date | None:
+    return date.fromisoformat(period) if period else None
 
 
 def _run_flow(
@@ -65,9 +75,8 @@ def _run_flow(
     review.publish_artifacts = _NoArtifacts()  # type: ignore[assignment]
     try:
         if kind == "nightly":
-            as_of = date.fromisoformat(period) if period else None
             return review.nightly_review.fn(
-                as_of=as_of, inputs=inputs, outputs=outputs, send=send, workers=workers
+                as_of=_day(period), inputs=inputs, outputs=outputs, send=send, workers=workers
             )
         return review.quarterly_review.fn(
             quarter=period, inputs=inputs, outputs=outputs, send=send, workers=workers

@@ -167,6 +167,7 @@ def _run(
 ) -> int:
     """Check everything that would make the run write nothing, then run the flow."""
     from partner_review.api_server import startup_timeout, temporary_api_server
+    from partner_review.fingerprint import publication_current
     from partner_review.lock import RunLock
     from partner_review.paths import OutputPaths
     from partner_review.render_processes import default_workers, early_render_pool
@@ -176,7 +177,13 @@ def _run(
         raise UsageError(f"--inputs {inputs}: no such folder")
     with temporary_api_server() as server:
         settings = load_settings(inputs)
-        from flows.review import nightly_review, plan_nightly, plan_quarterly, quarterly_review
+        from flows.review import (
+            nightly_review,
+            plan_nightly,
+            plan_quarterly,
+            quarterly_review,
+            run_folder,
+        )
 
         if kind == "nightly":
             run = plan_nightly(settings, params["as_of"])
@@ -186,25 +193,25 @@ def _run(
             flow = quarterly_review
         # held from before Prefect starts to the end (the flow's own lock is re-entrant), so a
         # second run fails at once, whenever it starts
-        with (
-            RunLock(OutputPaths(outputs).lock, f"{run.kind} {run.label}"),
-            # the render processes start now: while the temporary server boots, this process
-            # only waits (the flow takes the pool over; unused, it stops with the command)
-            early_render_pool(workers or default_workers(), dask_address),
-        ):
+        with RunLock(OutputPaths(outputs).lock, f"{run.kind} {run.label}"):
             _configure_progress()
-            if server is not None:
-                server.wait_until_ready(startup_timeout())
-            state = flow(
-                **params,
-                inputs=inputs,
-                outputs=outputs,
-                send=send,
-                resend=resend,
-                workers=workers,
-                dask_address=dask_address,
-                return_state=True,
-            )
+            # the render processes start now, unless the published pack is current: while
+            # the temporary server boots this process only waits (the flow takes the pool
+            # over; unused, it stops with the command)
+            renders = not publication_current(settings, run, run_folder(outputs, run))
+            with early_render_pool((workers or default_workers()) if renders else 0, dask_address):
+                if server is not None:
+                    server.wait_until_ready(startup_timeout())
+                state = flow(
+                    **params,
+                    inputs=inputs,
+                    outputs=outputs,
+                    send=send,
+                    resend=resend,
+                    workers=workers,
+                    dask_address=dask_address,
+                    return_state=True,
+                )
         return _report(state)
 
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from partner_review.manifest import sha256_file, versions
+from partner_review.manifest import read_manifest, sha256_file, versions
 from partner_review.paths import PROJECT_ROOT
 from partner_review.settings import Settings
 from transforms.periods import RunSpec
@@ -51,6 +51,16 @@ def unchanged_reports(manifest: dict[str, Any] | None, fingerprint: str, run_dir
         return False
     listed = [*manifest.get("tables", {}), *(name for r in reports for name in _report_files(r))]
     return all((run_dir / name).is_file() for name in listed)
+
+
+def publication_current(settings: Settings, run: RunSpec, run_dir: Path) -> bool:
+    """Whether the run published in ``run_dir`` is whole and was made from these inputs,
+    configuration, code and versions: run now, it would be kept, nothing rendered. False
+    when that cannot be told (an unreadable file: the run's own check says why)."""
+    try:
+        return unchanged_reports(read_manifest(run_dir), run_fingerprint(settings, run), run_dir)
+    except (OSError, ValueError):
+        return False
 
 
 def _report_files(report: dict[str, Any]) -> Iterable[str]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from partner_review.fingerprint import run_fingerprint, unchanged_reports
+from partner_review.fingerprint import publication_current, run_fingerprint, unchanged_reports
+from partner_review.manifest import MANIFEST_JSON
 from partner_review.settings import Settings, load_settings
 from transforms.periods import nightly_run, parse_quarter, quarterly_run
 
@@ -110,3 +112,30 @@ def test_a_published_run_is_rebuilt_when_anything_differs_or_is_missing(tmp_path
     (tmp_path / "scorecard.csv").unlink()
     assert not unchanged_reports(manifest, "abc", tmp_path)
     assert not unchanged_reports({"reports": []}, "", tmp_path), "a manifest of older code"
+
+
+def test_a_publication_is_current_while_its_inputs_and_code_are_unchanged(
+    settings: Settings, inputs_copy: Path, tmp_path: Path
+) -> None:
+    run_dir = tmp_path / "published"
+    assert not publication_current(settings, QUARTER, run_dir), "nothing published yet"
+    manifest = _published(run_dir, run_fingerprint(settings, QUARTER))
+    (run_dir / MANIFEST_JSON).write_text(json.dumps(manifest))
+    assert publication_current(settings, QUARTER, run_dir)
+    assert not publication_current(settings, RUN, run_dir), "another run"
+    (inputs_copy / "observations" / "new.csv").write_text("partner_id\n")
+    assert not publication_current(settings, QUARTER, run_dir)
+
+
+def test_a_publication_that_cannot_be_checked_is_not_current(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_dir = tmp_path / "published"
+    manifest = _published(run_dir, run_fingerprint(settings, QUARTER))
+    (run_dir / MANIFEST_JSON).write_text(json.dumps(manifest))
+
+    def unreadable(path: Path) -> str:  # as a file this process may not read
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("partner_review.fingerprint.sha256_file", unreadable)
+    assert not publication_current(settings, QUARTER, run_dir)
