@@ -130,3 +130,27 @@ def _rerender_after_one_partner_changes(inputs: Path, outputs: Path) -> dict[str
     quarterly_review(quarter="2026-Q3", inputs=inputs, outputs=outputs, workers=2)
     manifest = json.loads((outputs / "quarterly" / "2026-Q3" / "manifest.json").read_text())
     return {r["name"]: r["reused"] for r in manifest["reports"]}
+
+
+def test_tasks_receive_the_settings_whole_and_prefect_does_not_walk_them(
+    demo_inputs: Path,
+) -> None:
+    from prefect import flow, task
+    from prefect.utilities.annotations import quote
+
+    from flows.review import _passed_whole
+    from partner_review.settings import Settings, load_settings
+
+    settings = load_settings(demo_inputs)
+    assert _passed_whole(settings) is settings, "no flow run: the plain function's argument"
+
+    @task
+    def receive(given: Settings) -> bool:
+        return given is settings
+
+    @flow
+    def probe() -> tuple[bool, bool]:
+        passed = _passed_whole(settings)
+        return isinstance(passed, quote), receive(passed)
+
+    assert probe() == (True, True)
