@@ -157,13 +157,16 @@ def _aggregate(
     kind = np.append(pd.Index(KINDS).get_indexer(pd.Index(aggregation)), -1)  # -1: unknown
     kpi_code = (keys // n_labels) % n_kpis
     plain = {k: v[subset] for k, v in plain.items()}
-    stats = _group_stats(sorted_numbers, starts, plain, kind[kpi_code])
-    stats["last"] = _last_values(rows, positions, (kind == LAST)[kpi], group, keys)
-    label_of = _categories if coded else decode
     kinds = kind[kpi_code]
     scale = terms["scale"].to_numpy(dtype=float)[kpi_code]
     minimum = terms["min_denominator"].to_numpy(dtype=float)[kpi_code]
-    figures = _pick_actual(stats, kinds, scale)
+    if len(keys) == len(group):  # every group one row (monthly rows): figures row by row
+        figures = _one_row_figures(sorted_numbers, plain, kinds, scale)
+    else:
+        stats = _group_stats(sorted_numbers, starts, plain, kinds)
+        stats["last"] = _last_values(rows, positions, (kind == LAST)[kpi], group, keys)
+        figures = _pick_actual(stats, kinds, scale)
+    label_of = _categories if coded else decode
     with np.errstate(invalid="ignore"):
         below = figures["denominator"] < minimum
     ratio_like = (kinds >= 0) & (kinds < len(RATIO_LIKE))
@@ -388,6 +391,44 @@ def _last_values(
     values = chosen["value"].to_numpy(dtype=float)[order]
     out[np.searchsorted(keys, groups[is_last])] = values[is_last]
     return out
+
+
+def _one_row_figures(
+    numbers: dict[str, np.ndarray],
+    plain: dict[str, np.ndarray],
+    kind: np.ndarray,
+    scale: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """:func:`_pick_actual` of :func:`_group_stats` when every group is one row, computed
+    row by row (``numbers`` in group order): the same figures to the last bit.
+
+    A group of one row sums, averages, takes the min, max and last of that row; a sum
+    added plainly (reduceat) is the value itself, a compensated one turns an empty cell
+    into 0 and -0.0 into 0.0 (:func:`_alone`), a compensated mean -0.0 into 0.0.
+    """
+    ratio_like = (kind >= 0) & (kind < len(RATIO_LIKE))
+
+    def figure(name: str, how: str) -> np.ndarray:
+        column, added = numbers[name], plain[name]
+        if added.all():
+            return column
+        alone = _alone(column, how)
+        return alone if not added.any() else np.where(added, column, alone)
+
+    numerator, denominator = figure("numerator", "sum"), figure("denominator", "sum")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        actual = np.where(ratio_like, numerator * scale / denominator, np.nan)
+    for name in KINDS[len(RATIO_LIKE) :]:
+        mine = kind == KINDS.index(name)
+        if mine.any():  # min, max and last of one row: the row's value
+            shown = figure("value", name) if name in ("sum", "mean") else numbers["value"]
+            actual = np.where(mine, shown, actual)
+    return {
+        "actual": actual,
+        "numerator": np.where(ratio_like, numerator, np.nan),
+        "denominator": np.where(ratio_like, denominator, np.nan),
+        "rows": np.ones(len(kind), dtype=int),
+    }
 
 
 def _pick_actual(
