@@ -42,6 +42,7 @@ from transforms.objectives import assess_objectives, objective_deviations
 from transforms.periods import RunSpec, parse_month
 from transforms.scorecard_deviations import missing_data_deviations, service_level_deviations
 from transforms.service_levels import build_scorecard, monthly_scorecard, scorecard_keys
+from transforms.side_thread import side_thread
 from transforms.signals import assess_signals, signal_deviations
 
 PENDING_CHANGES = ("proposed", "assessed")
@@ -52,41 +53,50 @@ ENCODED = ("partner_id", "kpi_id", "month")
 
 def build_review(catalog: Catalog, source: SourceData, run: RunSpec) -> ReviewModel:
     """Scorecard, monthly statuses, objectives, signals, credits, freshness, deviations,
-    and the scope changes, actions and comments in scope of ``run``."""
+    and the scope changes, actions and comments in scope of ``run``.
+
+    The quarterly scorecard, freshness and signals run on a second thread
+    (:mod:`transforms.side_thread`) while this one computes the monthly values, statuses,
+    credits and objectives: each step gets its inputs when it starts, so the frames are
+    the same whichever finishes first.
+    """
     # text keys become integer codes (category columns) once, here, and text again only
     # in the model's frames
     observations = categorized(source.observations, ENCODED)
     kpis = catalog.kpis
-    values = monthly_values(observations, kpis, coded=True)
     keys = categorized(
         scorecard_keys(observations, catalog.service_levels, catalog.objectives),
         ("partner_id", "kpi_id"),
     )
-    scorecard = decoded(
-        build_scorecard(observations, kpis, catalog.service_levels, catalog.objectives, run, keys)
-    )
-    first_data = None if observations.empty else _first_data_month(observations)
-    months = _status_months(first_data, catalog, run)
-    statuses = monthly_scorecard(values, keys, months, catalog.service_levels, kpis, coded=True)
-    judged_months = [p.first_month for p in run.judged if p.kind == "month"]
-    chronic = chronic_breaches(statuses, catalog.partners, judged_months)
-    credits = assess_credits(
-        statuses, catalog.partners, [p.first_month for p in run.complete_months], chronic
-    )
-    freshness = assess_freshness(observations, run.as_of, catalog.freshness_days)
-    objectives = assess_objectives(catalog.objectives, kpis, values, run.evaluation_month)
-    signals, limits = assess_signals(
-        values, kpis, run.evaluation_month, catalog.spc_window, catalog.spc_min_points
-    )
-    actions = actions_in_scope(source.actions, run)
     terms = KpiTerms(kpis, catalog.partners)
+    with side_thread() as side:
+        quarterly = side.submit(_quarterly_scorecard, observations, catalog, run, keys, terms)
+        fresh = side.submit(assess_freshness, observations, run.as_of, catalog.freshness_days)
+        values = monthly_values(observations, kpis, coded=True)
+        spc = side.submit(_signals, values, catalog, run)
+        first_data = None if observations.empty else _first_data_month(observations)
+        months = _status_months(first_data, catalog, run)
+        statuses = monthly_scorecard(values, keys, months, catalog.service_levels, kpis, coded=True)
+        judged_months = [p.first_month for p in run.judged if p.kind == "month"]
+        chronic = chronic_breaches(statuses, catalog.partners, judged_months)
+        credits = assess_credits(
+            statuses, catalog.partners, [p.first_month for p in run.complete_months], chronic
+        )
+        objectives = assess_objectives(catalog.objectives, kpis, values, run.evaluation_month)
+        monthly = _model_months(statuses, first_data, run)  # in order_rows order already
+        chronic_found = chronic_deviations(chronic, terms, run)
+        objectives_off = objective_deviations(objectives, kpis)
+        actions = actions_in_scope(source.actions, run)
+        scorecard, levels_missed, data_missing = quarterly.result()
+        freshness = fresh.result()
+        signals, limits, signalled = spc.result()
     deviations = pd.concat(
         [
-            service_level_deviations(scorecard, terms),
-            chronic_deviations(chronic, terms, run),
-            objective_deviations(objectives, kpis),
-            signal_deviations(signals, kpis),
-            missing_data_deviations(scorecard, catalog.objectives, terms),
+            levels_missed,
+            chronic_found,
+            objectives_off,
+            signalled,
+            data_missing,
             stale_data_deviations(freshness, terms, run, catalog.freshness_days)
             if run.kind == "nightly"
             else None,
@@ -98,8 +108,8 @@ def build_review(catalog: Catalog, source: SourceData, run: RunSpec) -> ReviewMo
     )
     return ReviewModel(
         run=run,
-        scorecard=scorecard.take(grid_order(len(scorecard), run)).reset_index(drop=True),
-        monthly=_model_months(statuses, first_data, run),  # in order_rows order already
+        scorecard=scorecard,
+        monthly=monthly,
         objectives=objectives.sort_values(["partner_id", "kpi_id", "objective_id"]).reset_index(
             drop=True
         ),
@@ -113,6 +123,33 @@ def build_review(catalog: Catalog, source: SourceData, run: RunSpec) -> ReviewMo
         actions=actions,
         comments=comments_in_scope(source.comments, run),
     )
+
+
+def _quarterly_scorecard(
+    observations: pd.DataFrame, catalog: Catalog, run: RunSpec, keys: pd.DataFrame, terms: KpiTerms
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The run's scorecard (keys as text, in :func:`order_rows` order) and its sla_breach,
+    sla_at_risk, insufficient_volume and missing_data deviations."""
+    scorecard = decoded(
+        build_scorecard(
+            observations, catalog.kpis, catalog.service_levels, catalog.objectives, run, keys
+        )
+    )
+    return (
+        scorecard.take(grid_order(len(scorecard), run)).reset_index(drop=True),
+        service_level_deviations(scorecard, terms),
+        missing_data_deviations(scorecard, catalog.objectives, terms),
+    )
+
+
+def _signals(
+    values: pd.DataFrame, catalog: Catalog, run: RunSpec
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Signals and SPC limits at the evaluation month, and the concerns' deviations."""
+    signals, limits = assess_signals(
+        values, catalog.kpis, run.evaluation_month, catalog.spc_window, catalog.spc_min_points
+    )
+    return signals, limits, signal_deviations(signals, catalog.kpis)
 
 
 def _last_month(run: RunSpec) -> pd.Period:

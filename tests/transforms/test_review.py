@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pandas as pd
 import pytest
 
 from transforms import schemas
+from transforms.credits import DuplicatePartnerRule
 from transforms.model import Catalog, SourceData
 from transforms.periods import RunSpec, nightly_run, parse_quarter, quarterly_run
 from transforms.review import build_review, order_rows
@@ -352,3 +354,21 @@ def test_the_first_month_with_data_ignores_unused_month_categories() -> None:
     assert _first_data_month(pd.DataFrame({"month": ["2026-03", "2026-01"]})) == pd.Period(
         "2026-01", "M"
     )
+
+
+def test_a_failure_on_the_calling_thread_fails_the_review_while_the_side_thread_works() -> None:
+    """The monthly chain (calling thread) raises while the quarterly scorecard runs on the
+    side thread: the error is the review's, and nothing waits for it forever."""
+    twice = catalog()
+    partners = pd.concat([twice.partners, twice.partners], ignore_index=True)
+    with pytest.raises(DuplicatePartnerRule):
+        build_review(dataclasses.replace(twice, partners=partners), source(), Q3)
+
+
+def test_a_failure_on_the_side_thread_fails_the_review() -> None:
+    """Freshness runs on the side thread; a row without a period end (outside the
+    Observations contract) leaves a latest day it cannot count: its error reaches the caller."""
+    obs = observations()
+    obs.loc[obs["kpi_id"] == "cpc", "period_end"] = pd.NaT
+    with pytest.raises(ValueError, match="non-finite"):
+        build_review(catalog(), source(obs), NIGHTLY)
