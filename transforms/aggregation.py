@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from transforms.codes import decode, encode, factorize_sorted
+from transforms.codes import Factorized, decode, encode, factorize_sorted, factorized
 
 RATIO_LIKE = ("ratio", "nps", "top2box")
 KEYS = ["partner_id", "kpi_id", "period"]
@@ -34,7 +34,10 @@ LAST = KINDS.index("last")
 
 
 def monthly_values(
-    observations: pd.DataFrame, kpis: pd.DataFrame, coded: bool = False
+    observations: pd.DataFrame,
+    kpis: pd.DataFrame,
+    coded: bool = False,
+    codes: Mapping[str, Factorized] | None = None,
 ) -> pd.DataFrame:
     """One row per partner, KPI and calendar month with at least one row (period ``YYYY-MM``).
 
@@ -42,13 +45,14 @@ def monthly_values(
     insufficient_volume (a ratio, nps or top2box KPI with min_denominator set and
     Σdenominator below it). ``coded``: partner_id, kpi_id and period as ``category``
     columns whose categories are the sorted labels (for the engine's later steps),
-    otherwise as text.
+    otherwise as text. ``codes``: :func:`transforms.codes.factorize_sorted` of some of
+    the rows' partner_id, kpi_id and month, when the caller has them at hand.
     """
     if observations.empty:
         return flag_insufficient_volume(_empty_values(), kpis)
-    month, months = factorize_sorted(observations["month"])
+    month, months = factorized(observations, "month", codes)
     positions = np.arange(len(observations))
-    return _aggregate(observations, kpis, positions, month, months, coded=coded)
+    return _aggregate(observations, kpis, positions, month, months, coded=coded, codes=codes)
 
 
 def period_values(
@@ -57,6 +61,7 @@ def period_values(
     periods: Mapping[str, Sequence[str]],
     coded: bool = False,
     in_given_order: bool = True,
+    codes: Mapping[str, Factorized] | None = None,
 ) -> pd.DataFrame:
     """One row per partner, KPI and named period with at least one row.
 
@@ -65,10 +70,11 @@ def period_values(
     Columns (and ``coded``) as :func:`monthly_values`. Rows period by period in the order
     given, each by partner and KPI; ``in_given_order=False``: by partner, KPI and period
     label (text order), for a caller that looks rows up by key (no reordering pass).
+    ``codes`` as :func:`monthly_values`.
     """
     if observations.empty or not periods:
         return flag_insufficient_volume(_empty_values(), kpis)
-    month, months = factorize_sorted(observations["month"])
+    month, months = factorized(observations, "month", codes)
     labels = pd.Index(sorted(periods), dtype=object).astype(str)
     chosen, label = [], []
     for code, name in enumerate(labels):
@@ -79,7 +85,9 @@ def period_values(
         chosen.append(rows)
         label.append(np.full(len(rows), code, dtype=np.int64))
     positions, label_codes = np.concatenate(chosen), np.concatenate(label)
-    values = _aggregate(observations, kpis, positions, label_codes, labels, apart=True, coded=coded)
+    values = _aggregate(
+        observations, kpis, positions, label_codes, labels, apart=True, coded=coded, codes=codes
+    )
     if not in_given_order:
         return values
     rank = encode(values["period"], pd.Index(list(periods), dtype=object).astype(str))
@@ -119,19 +127,20 @@ def _aggregate(
     labels: pd.Index,
     apart: bool = False,
     coded: bool = False,
+    codes: Mapping[str, Factorized] | None = None,
 ) -> pd.DataFrame:
     """MONTHLY_COLUMNS per partner, KPI and label of the rows at ``positions`` (in order).
 
     ``label`` is each chosen row's code in the sorted ``labels``; rows of KPIs missing from
     the catalog are left out. Sorted by partner, KPI and label. ``apart``: each label's
     rows were once aggregated on their own (see :func:`_plain_sums`); ``coded``: keys as
-    ``category`` columns (see :func:`monthly_values`).
+    ``category`` columns (see :func:`monthly_values`), ``codes`` as there.
     """
-    partner, partners = factorize_sorted(rows["partner_id"])
+    partner, partners = factorized(rows, "partner_id", codes)
     terms = kpis.drop_duplicates("kpi_id")
     terms.index = pd.Index(terms["kpi_id"].astype(object).astype(str), dtype=object)
     terms = terms.sort_index()
-    row_kpi, row_kpis = factorize_sorted(rows["kpi_id"])
+    row_kpi, row_kpis = factorized(rows, "kpi_id", codes)
     every = len(positions) == len(rows) and bool(np.all(positions == np.arange(len(rows))))
     if not every:  # (every row in order: no copies)
         partner, row_kpi = partner[positions], row_kpi[positions]

@@ -19,13 +19,14 @@ Settled here where the spec is silent:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import timedelta
 
 import numpy as np
 import pandas as pd
 
 from transforms.aggregation import monthly_values
-from transforms.codes import categorized, decoded, factorize_sorted
+from transforms.codes import Factorized, categorized, decoded, factorize_sorted
 from transforms.credits import assess_credits, chronic_breaches
 from transforms.deviations import (
     SEVERITY,
@@ -62,7 +63,8 @@ def build_review(catalog: Catalog, source: SourceData, run: RunSpec) -> ReviewMo
     """
     # text keys become integer codes (category columns) once, here, and text again only
     # in the model's frames
-    observations = categorized(source.observations, ENCODED)
+    codes = {name: factorize_sorted(source.observations[name]) for name in ENCODED}
+    observations = categorized(source.observations, ENCODED, codes)
     kpis = catalog.kpis
     keys = categorized(
         scorecard_keys(observations, catalog.service_levels, catalog.objectives),
@@ -70,11 +72,15 @@ def build_review(catalog: Catalog, source: SourceData, run: RunSpec) -> ReviewMo
     )
     terms = KpiTerms(kpis, catalog.partners)
     with side_thread() as side:
-        quarterly = side.submit(_quarterly_scorecard, observations, catalog, run, keys, terms)
-        fresh = side.submit(assess_freshness, observations, run.as_of, catalog.freshness_days)
-        values = monthly_values(observations, kpis, coded=True)
+        quarterly = side.submit(
+            _quarterly_scorecard, observations, codes, catalog, run, keys, terms
+        )
+        fresh = side.submit(
+            assess_freshness, observations, run.as_of, catalog.freshness_days, codes
+        )
+        values = monthly_values(observations, kpis, coded=True, codes=codes)
         spc = side.submit(_signals, values, catalog, run)
-        first_data = None if observations.empty else _first_data_month(observations)
+        first_data = None if observations.empty else _first_data_month(codes["month"][1])
         months = _status_months(first_data, catalog, run)
         statuses = monthly_scorecard(values, keys, months, catalog.service_levels, kpis, coded=True)
         judged_months = [p.first_month for p in run.judged if p.kind == "month"]
@@ -126,14 +132,19 @@ def build_review(catalog: Catalog, source: SourceData, run: RunSpec) -> ReviewMo
 
 
 def _quarterly_scorecard(
-    observations: pd.DataFrame, catalog: Catalog, run: RunSpec, keys: pd.DataFrame, terms: KpiTerms
+    observations: pd.DataFrame,
+    codes: Mapping[str, Factorized],
+    catalog: Catalog,
+    run: RunSpec,
+    keys: pd.DataFrame,
+    terms: KpiTerms,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The run's scorecard (keys as text, in :func:`order_rows` order) and its sla_breach,
-    sla_at_risk, insufficient_volume and missing_data deviations."""
+    sla_at_risk, insufficient_volume and missing_data deviations; ``codes``: the
+    observations' key codes (:func:`transforms.codes.factorize_sorted`)."""
+    levels, objectives = catalog.service_levels, catalog.objectives
     scorecard = decoded(
-        build_scorecard(
-            observations, catalog.kpis, catalog.service_levels, catalog.objectives, run, keys
-        )
+        build_scorecard(observations, catalog.kpis, levels, objectives, run, keys, codes)
     )
     return (
         scorecard.take(grid_order(len(scorecard), run)).reset_index(drop=True),
@@ -167,9 +178,10 @@ def _status_months(first_data: pd.Period | None, catalog: Catalog, run: RunSpec)
     return list(pd.period_range(first, _last_month(run), freq="M"))
 
 
-def _first_data_month(observations: pd.DataFrame) -> pd.Period:
-    """The earliest month of any row (a category's unused labels are no month with data)."""
-    return parse_month(str(factorize_sorted(observations["month"])[1][0]))
+def _first_data_month(months: pd.Index) -> pd.Period:
+    """The earliest month of any row: the first of the rows' month labels (their
+    :func:`transforms.codes.factorize_sorted` vocabulary: labels in use only)."""
+    return parse_month(str(months[0]))
 
 
 def _model_months(

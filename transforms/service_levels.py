@@ -12,13 +12,13 @@ objective or any data for that partner (in any period of the inputs), per period
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from transforms.aggregation import period_values
-from transforms.codes import decode, distinct_codes, encode, positions, vocabulary
+from transforms.codes import Factorized, decode, distinct_codes, encode, positions, vocabulary
 from transforms.periods import AssessedPeriod, RunSpec
 from transforms.schemas import ScorecardCsv
 
@@ -215,17 +215,21 @@ def build_scorecard(
     objectives: pd.DataFrame,
     run: RunSpec,
     keys: pd.DataFrame | None = None,
+    codes: Mapping[str, Factorized] | None = None,
 ) -> pd.DataFrame:
     """One row per scorecard key and assessed period of the run (comparison quarters too).
 
     ScorecardCsv columns + period_kind (month|quarter), provisional, comparison, change
     (the change that set the version in force), credit_pct and insufficient_volume.
-    ``keys``: :func:`scorecard_keys` of the same frames, when already at hand.
+    ``keys``: :func:`scorecard_keys` of the same frames, when already at hand; ``codes``:
+    :func:`transforms.codes.factorize_sorted` of the observations' keys, likewise.
     """
     if keys is None:
         keys = scorecard_keys(observations, service_levels, objectives)
     labels = {p.label: [str(m) for m in p.months] for p in run.periods}
-    values = period_values(observations, kpis, labels, coded=True, in_given_order=False)
+    values = period_values(
+        observations, kpis, labels, coded=True, in_given_order=False, codes=codes
+    )
     grid = judge_periods(keys, values, _period_frame(run.periods), service_levels, kpis)
     columns = [*SCORECARD_COLUMNS, *RUN_COLUMNS, "credit_pct", "insufficient_volume"]
     return grid[columns].reset_index(drop=True)

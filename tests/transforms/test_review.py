@@ -347,13 +347,14 @@ def test_scorecard_and_monthly_come_in_order_rows_order_without_resorting(run: R
 
 
 def test_the_first_month_with_data_ignores_unused_month_categories() -> None:
+    from transforms.codes import factorize_sorted
     from transforms.review import _first_data_month
 
     months = pd.Categorical(["2026-03", "2026-02"], categories=["2025-12", "2026-02", "2026-03"])
-    assert _first_data_month(pd.DataFrame({"month": months})) == pd.Period("2026-02", "M")
-    assert _first_data_month(pd.DataFrame({"month": ["2026-03", "2026-01"]})) == pd.Period(
-        "2026-01", "M"
-    )
+    first = _first_data_month(factorize_sorted(pd.Series(months))[1])
+    assert first == pd.Period("2026-02", "M")
+    text = factorize_sorted(pd.Series(["2026-03", "2026-01"]))[1]
+    assert _first_data_month(text) == pd.Period("2026-01", "M")
 
 
 def test_a_failure_on_the_calling_thread_fails_the_review_while_the_side_thread_works() -> None:
