@@ -231,6 +231,20 @@ def test_partners_and_kpis_are_assessed_separately() -> None:
     ]
 
 
+def test_a_window_of_six_points_has_no_run_even_after_a_window_that_rises() -> None:
+    # P1's window rises for 7 points; P2's six rising points (min_points 5) are too few
+    # for a trend, though P1's last point (5.12) lies below P2's first
+    monthly = pd.concat(
+        [
+            _monthly(TREND_UP),
+            _monthly([6.0, 6.1, 6.2, 6.3, 6.4, 6.5]).assign(partner_id="P2"),
+        ]
+    )
+    signals, limits = assess_signals(monthly, KPIS, E, 24, 5)
+    assert sorted(zip(signals.partner_id, signals.signal, strict=True)) == [("P1", "spc_trend")]
+    assert list(limits["points"]) == [15, 6]
+
+
 # --- deviations -------------------------------------------------------------------------------
 
 
