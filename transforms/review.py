@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from concurrent.futures import Future
 from datetime import timedelta
 
 import numpy as np
@@ -56,46 +57,41 @@ def build_review(catalog: Catalog, source: SourceData, run: RunSpec) -> ReviewMo
     """Scorecard, monthly statuses, objectives, signals, credits, freshness, deviations,
     and the scope changes, actions and comments in scope of ``run``.
 
-    The quarterly scorecard, freshness and signals run on a second thread
-    (:mod:`transforms.side_thread`) while this one computes the monthly values, statuses,
-    credits and objectives: each step gets its inputs when it starts, so the frames are
-    the same whichever finishes first.
+    The scorecard keys, the quarterly scorecard, the signals and the objectives run on a
+    second thread (:mod:`transforms.side_thread`) while this one computes the monthly
+    values, statuses, credits and freshness: each step gets its inputs when it starts, so
+    the frames are the same whichever finishes first.
     """
     # text keys become integer codes (category columns) once, here, and text again only
     # in the model's frames
     codes = {name: factorize_sorted(source.observations[name]) for name in ENCODED}
     observations = categorized(source.observations, ENCODED, codes)
     kpis = catalog.kpis
-    keys = categorized(
-        scorecard_keys(observations, catalog.service_levels, catalog.objectives),
-        ("partner_id", "kpi_id"),
-    )
     terms = KpiTerms(kpis, catalog.partners)
     with side_thread() as side:
+        keying = side.submit(_scorecard_keys, observations, catalog)
         quarterly = side.submit(
-            _quarterly_scorecard, observations, codes, catalog, run, keys, terms
-        )
-        fresh = side.submit(
-            assess_freshness, observations, run.as_of, catalog.freshness_days, codes
+            _quarterly_scorecard, observations, codes, catalog, run, keying, terms
         )
         values = monthly_values(observations, kpis, coded=True, codes=codes)
         spc = side.submit(_signals, values, catalog, run)
+        assessing = side.submit(_objectives, values, catalog, run)
         first_data = None if observations.empty else _first_data_month(codes["month"][1])
         months = _status_months(first_data, catalog, run)
+        keys = keying.result()
         statuses = monthly_scorecard(values, keys, months, catalog.service_levels, kpis, coded=True)
         judged_months = [p.first_month for p in run.judged if p.kind == "month"]
         chronic = chronic_breaches(statuses, catalog.partners, judged_months)
         credits = assess_credits(
             statuses, catalog.partners, [p.first_month for p in run.complete_months], chronic
         )
-        objectives = assess_objectives(catalog.objectives, kpis, values, run.evaluation_month)
         monthly = _model_months(statuses, first_data, run)  # in order_rows order already
         chronic_found = chronic_deviations(chronic, terms, run)
-        objectives_off = objective_deviations(objectives, kpis)
+        freshness = assess_freshness(observations, run.as_of, catalog.freshness_days, codes)
         actions = actions_in_scope(source.actions, run)
         scorecard, levels_missed, data_missing = quarterly.result()
-        freshness = fresh.result()
         signals, limits, signalled = spc.result()
+        objectives, objectives_off = assessing.result()
     deviations = pd.concat(
         [
             levels_missed,
@@ -131,17 +127,25 @@ def build_review(catalog: Catalog, source: SourceData, run: RunSpec) -> ReviewMo
     )
 
 
+def _scorecard_keys(observations: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """The scorecard keys (partner and KPI pairs), keys as ``category`` columns."""
+    keys = scorecard_keys(observations, catalog.service_levels, catalog.objectives)
+    return categorized(keys, ("partner_id", "kpi_id"))
+
+
 def _quarterly_scorecard(
     observations: pd.DataFrame,
     codes: Mapping[str, Factorized],
     catalog: Catalog,
     run: RunSpec,
-    keys: pd.DataFrame,
+    keying: Future[pd.DataFrame],
     terms: KpiTerms,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The run's scorecard (keys as text, in :func:`order_rows` order) and its sla_breach,
     sla_at_risk, insufficient_volume and missing_data deviations; ``codes``: the
-    observations' key codes (:func:`transforms.codes.factorize_sorted`)."""
+    observations' key codes (:func:`transforms.codes.factorize_sorted`); ``keying``: the
+    scorecard keys, computed before on the same thread."""
+    keys = keying.result()
     levels, objectives = catalog.service_levels, catalog.objectives
     scorecard = decoded(
         build_scorecard(observations, catalog.kpis, levels, objectives, run, keys, codes)
@@ -151,6 +155,14 @@ def _quarterly_scorecard(
         service_level_deviations(scorecard, terms),
         missing_data_deviations(scorecard, catalog.objectives, terms),
     )
+
+
+def _objectives(
+    values: pd.DataFrame, catalog: Catalog, run: RunSpec
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The objectives assessed at the evaluation month and their deviations."""
+    objectives = assess_objectives(catalog.objectives, catalog.kpis, values, run.evaluation_month)
+    return objectives, objective_deviations(objectives, catalog.kpis)
 
 
 def _signals(

@@ -93,14 +93,18 @@ def judge_periods(
         ],
         axis=1,
     )
+    pick = _Picker(found, len(values))
     for column in ("actual", "numerator", "denominator"):
-        grid[column] = _pick(values[column].to_numpy(dtype=float), found, np.nan)
-    grid["rows"] = _pick(values["rows"].to_numpy(dtype=np.int64), found, 0).astype(int)
-    grid["insufficient_volume"] = _pick(_flags(values["insufficient_volume"]), found, False)
+        grid[column] = pick(values[column].to_numpy(dtype=float), np.nan)
+    grid["rows"] = pick(values["rows"].to_numpy(dtype=np.int64), 0).astype(int)
+    grid["insufficient_volume"] = pick(_flags(values["insufficient_volume"]), False)
     for column in ("expected", "minimum", "credit_pct"):
         grid[column] = _pick(service_levels[column].to_numpy(dtype=float), version, np.nan)
     change = service_levels["change"].astype(object)
-    changes = _pick(change.where(change.notna(), None).to_numpy(), version, None)
+    if change.isna().all():  # no version set by a change: every cell None, no gather
+        changes = np.full(len(grid), None, dtype=object)
+    else:
+        changes = _pick(change.where(change.notna(), None).to_numpy(), version, None)
     grid["change"] = pd.Series(changes, index=grid.index, dtype=object)  # not inferred as str
     direction = keys["kpi_id"].map(kpis.set_index("kpi_id")["direction"])
     lower = direction.eq("lower_is_better").to_numpy(dtype=bool)
@@ -122,6 +126,24 @@ def _flags(column: pd.Series) -> np.ndarray:
 def _pick(column: np.ndarray, at: np.ndarray, missing: object) -> np.ndarray:
     """``column[at]``, ``missing`` where ``at`` is -1."""
     return np.append(column, np.array([missing], dtype=column.dtype))[at]
+
+
+class _Picker:
+    """:func:`_pick` of columns of one frame (``rows`` rows) at the same positions ``at``:
+    a copy of the column when ``at`` is every row in order (each cell with data, as the
+    monthly grid of monthly values usually is), a plain take when no position is -1."""
+
+    def __init__(self, at: np.ndarray, rows: int) -> None:
+        self.at = at
+        self.every = len(at) == rows and bool((at == np.arange(rows)).all())
+        self.complete = self.every or not (at < 0).any()
+
+    def __call__(self, column: np.ndarray, missing: object) -> np.ndarray:
+        if self.every:
+            return column.copy()
+        if self.complete:
+            return column[self.at]
+        return _pick(column, self.at, missing)
 
 
 class _Cells:

@@ -367,9 +367,9 @@ def test_a_failure_on_the_calling_thread_fails_the_review_while_the_side_thread_
 
 
 def test_a_failure_on_the_side_thread_fails_the_review() -> None:
-    """Freshness runs on the side thread; a row without a period end (outside the
-    Observations contract) leaves a latest day it cannot count: its error reaches the caller."""
-    obs = observations()
-    obs.loc[obs["kpi_id"] == "cpc", "period_end"] = pd.NaT
-    with pytest.raises(ValueError, match="non-finite"):
-        build_review(catalog(), source(obs), NIGHTLY)
+    """Objectives are assessed on the side thread; one whose start is no date (outside
+    the ObjectiveCatalog contract) fails there, and its error reaches the caller."""
+    given = catalog()
+    objectives = given.objectives.astype({"start": object}).assign(start="someday")
+    with pytest.raises(ValueError, match="someday"):
+        build_review(dataclasses.replace(given, objectives=objectives), source(), Q3)
