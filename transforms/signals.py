@@ -17,16 +17,15 @@ Choices where the spec is silent:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from transforms.codes import decode, month_ordinals
-from transforms.deviations import records
-from transforms.objectives import format_value
+from transforms.objectives import format_values
 
 RUN_LENGTH = 7
 SIGMA_FACTOR = 2.66
@@ -282,28 +281,46 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=_DTYPES.get(c, str)) for c in columns})
 
 
-def _signal_message(row: Mapping[Any, Any]) -> str:
-    value = lambda v: format_value(v, row["unit"], row["decimals"])  # noqa: E731
-    name, period, points = row["_kpi"], row["period"], int(row["points"])
-    if row["signal"] == "spc_outside":
-        side, limit = ("above", "ucl") if row["direction"] == "up" else ("below", "lcl")
-        return (
-            f"{name} {value(row['value'])} in {period} is {side} its control limit "
-            f"{value(row[limit])} (centre line {value(row['cl'])} over {points} months): "
-            "an unusual change in the worse direction"
-        )
-    if row["signal"] == "spc_shift":
-        side = "above" if row["direction"] == "up" else "below"
-        return (
-            f"{name} has stayed {side} its centre line {value(row['cl'])} for the last "
-            f"{RUN_LENGTH} months to {period} (now {value(row['value'])}): "
-            "a sustained shift in the worse direction"
-        )
-    verb = "risen" if row["direction"] == "up" else "fallen"
-    return (
-        f"{name} has {verb} month after month over the last {RUN_LENGTH} months, to "
-        f"{value(row['value'])} in {period}: a steady trend in the worse direction"
-    )
+def _signal_messages(concerns: pd.DataFrame) -> list[str]:
+    """The message of each concern, built column by column (pyarrow joins), e.g.
+    ``Cost per contact 5.60 in 2026-03 is above its control limit 5.41 (centre line 5.08
+    over 15 months): an unusual change in the worse direction``."""
+    units, decimals = concerns["unit"].tolist(), concerns["decimals"].tolist()
+
+    def shown(column: str | np.ndarray) -> pa.Array:
+        values = concerns[column] if isinstance(column, str) else column
+        return pa.array(format_values(values.tolist(), units, decimals), pa.string())
+
+    up = concerns["direction"].to_numpy(dtype=object) == "up"
+    signal = concerns["signal"].to_numpy(dtype=object)
+    name = pa.array(concerns["_kpi"].tolist(), pa.string())
+    period = pa.array(concerns["period"].astype(str).tolist(), pa.string())
+    points = pa.array(concerns["points"].astype(int).astype(str).tolist(), pa.string())
+    value, cl = shown("value"), shown("cl")
+    limit = shown(np.where(up, concerns["ucl"].to_numpy(), concerns["lcl"].to_numpy()))
+    side = pc.if_else(pa.array(up), "above", "below")
+    verb = pc.if_else(pa.array(up), "risen", "fallen")
+    run = f" {RUN_LENGTH} months"
+    outside = _joined(
+        name, " ", value, " in ", period, " is ", side, " its control limit ", limit,
+        " (centre line ", cl, " over ", points, " months): ",
+        "an unusual change in the worse direction",
+    )  # fmt: skip
+    shift = _joined(
+        name, " has stayed ", side, " its centre line ", cl, " for the last", run, " to ",
+        period, " (now ", value, "): a sustained shift in the worse direction",
+    )  # fmt: skip
+    trend = _joined(
+        name, " has ", verb, " month after month over the last", run, ", to ", value,
+        " in ", period, ": a steady trend in the worse direction",
+    )  # fmt: skip
+    is_outside, is_shift = pa.array(signal == "spc_outside"), pa.array(signal == "spc_shift")
+    return pc.if_else(is_outside, outside, pc.if_else(is_shift, shift, trend)).to_pylist()
+
+
+def _joined(*parts: pa.Array | str) -> pa.Array:
+    """Row by row, the concatenation of ``parts`` (arrays of one string per row, or text)."""
+    return pc.binary_join_element_wise(*parts, "")
 
 
 def signal_deviations(signals: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame:
@@ -316,31 +333,17 @@ def signal_deviations(signals: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame
     concerns["unit"] = concerns["kpi_id"].map(catalog["unit"])
     concerns["decimals"] = concerns["kpi_id"].map(catalog["decimals"])
     names = concerns["kpi_id"].map(catalog["name"])
-    concerns["_kpi"] = [
-        _kpi_name(name, kpi_id) for name, kpi_id in zip(names, concerns["kpi_id"], strict=True)
-    ]
+    named = {
+        kpi_id: _kpi_name(name, kpi_id)
+        for name, kpi_id in set(zip(names.tolist(), concerns["kpi_id"].tolist(), strict=True))
+    }
+    concerns["_kpi"] = [named[kpi_id] for kpi_id in concerns["kpi_id"].tolist()]
     concerns["objective_id"] = None
     concerns["kind"] = concerns["signal"]
     concerns["severity"] = "warning"
-    shown = records(concerns, _MESSAGE_COLUMNS)  # only what a message shows
-    concerns["message"] = [_signal_message(row) for row in shown]
+    concerns["message"] = _signal_messages(concerns)
     ordered = concerns.sort_values(["partner_id", "kpi_id", "kind"])
     return ordered[DEVIATION_COLUMNS].reset_index(drop=True)
-
-
-_MESSAGE_COLUMNS = [
-    "_kpi",
-    "period",
-    "points",
-    "signal",
-    "direction",
-    "unit",
-    "decimals",
-    "value",
-    "cl",
-    "lcl",
-    "ucl",
-]
 
 
 def _kpi_name(name: object, kpi_id: str) -> str:
