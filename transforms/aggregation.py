@@ -160,16 +160,22 @@ def _aggregate(
     ordered = group if in_order else group[order]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     keys = ordered[starts]
+    one_row = len(keys) == len(group)  # every group one row (monthly rows)
+    # each group's partner, KPI and label: those of its first row (gathers, no divisions)
+    first = order if one_row else order[starts]
+    every_first = in_order and one_row  # the rows themselves, in order
+    partner_code, kpi_code, label_code = (
+        _chosen(a, first, every_first) for a in (partner, kpi, label)
+    )
     aggregation = terms["aggregation"].to_numpy(dtype=object)
     sorted_numbers = {name: _chosen(column, order, in_order) for name, column in numbers.items()}
-    subset = keys % n_labels if apart else np.zeros(len(keys), dtype=np.int64)
+    subset = label_code if apart else np.zeros(len(keys), dtype=np.int64)
     kind = np.append(pd.Index(KINDS).get_indexer(pd.Index(aggregation)), -1)  # -1: unknown
-    kpi_code = (keys // n_labels) % n_kpis
     plain = {k: v[subset] for k, v in plain.items()}
     kinds = kind[kpi_code]
     scale = terms["scale"].to_numpy(dtype=float)[kpi_code]
     minimum = terms["min_denominator"].to_numpy(dtype=float)[kpi_code]
-    if len(keys) == len(group):  # every group one row (monthly rows): figures row by row
+    if one_row:  # figures row by row
         figures = _one_row_figures(sorted_numbers, plain, kinds, scale)
     else:
         stats = _group_stats(sorted_numbers, starts, plain, kinds)
@@ -181,9 +187,9 @@ def _aggregate(
     ratio_like = (kinds >= 0) & (kinds < len(RATIO_LIKE))
     return pd.DataFrame(
         {
-            "partner_id": label_of(keys // (n_labels * n_kpis), partners),
+            "partner_id": label_of(partner_code, partners),
             "kpi_id": label_of(kpi_code, terms.index.astype(str)),
-            "period": label_of(keys % n_labels, labels),
+            "period": label_of(label_code, labels),
             **figures,
             "insufficient_volume": ratio_like & ~np.isnan(minimum) & below,
         },
