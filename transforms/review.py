@@ -205,7 +205,8 @@ def _model_months(
     if first_data is not None:
         first = min(first, first_data)
     period, periods = factorize_sorted(statuses["period"])
-    kept = statuses[np.append(periods >= str(first), False)[period]]
+    inside = np.append(periods >= str(first), False)[period]
+    kept = statuses if inside.all() else statuses[inside]  # all kept: no copy of every column
     status = kept["status"].cat  # category codes → the status texts as object strings
     labels = np.append(status.categories.to_numpy(dtype=object), np.array([None], dtype=object))
     kept = kept.assign(status=pd.Series(labels[status.codes.to_numpy()], kept.index, object))

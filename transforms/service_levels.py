@@ -66,8 +66,9 @@ def judge_periods(
     with_data_or_target: bool = False,
     coded: bool = False,
 ) -> pd.DataFrame:
-    """Every key × period (period, first_day, …) with its values, version in force and
-    status, by key then period in the order given.
+    """Every key × period (the columns of ``periods`` but first_day, which only picks the
+    version in force) with its values, version in force and status, by key then period in
+    the order given.
 
     ``keys`` are :func:`scorecard_keys`, ``values`` rows of MONTHLY_COLUMNS (at most one
     per partner, KPI and period). Added: actual, numerator, denominator, rows,
@@ -89,7 +90,7 @@ def judge_periods(
     grid = pd.concat(
         [
             keys.take(key).reset_index(drop=True),
-            periods.take(period).reset_index(drop=True),
+            periods.drop(columns="first_day").take(period).reset_index(drop=True),
         ],
         axis=1,
     )
