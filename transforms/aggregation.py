@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from transforms.codes import decode, encode, factorize_sorted
+from transforms.codes import Factorized, decode, encode, factorize_sorted, factorized
 
 RATIO_LIKE = ("ratio", "nps", "top2box")
 KEYS = ["partner_id", "kpi_id", "period"]
@@ -34,7 +34,10 @@ LAST = KINDS.index("last")
 
 
 def monthly_values(
-    observations: pd.DataFrame, kpis: pd.DataFrame, coded: bool = False
+    observations: pd.DataFrame,
+    kpis: pd.DataFrame,
+    coded: bool = False,
+    codes: Mapping[str, Factorized] | None = None,
 ) -> pd.DataFrame:
     """One row per partner, KPI and calendar month with at least one row (period ``YYYY-MM``).
 
@@ -42,13 +45,14 @@ def monthly_values(
     insufficient_volume (a ratio, nps or top2box KPI with min_denominator set and
     Σdenominator below it). ``coded``: partner_id, kpi_id and period as ``category``
     columns whose categories are the sorted labels (for the engine's later steps),
-    otherwise as text.
+    otherwise as text. ``codes``: :func:`transforms.codes.factorize_sorted` of some of
+    the rows' partner_id, kpi_id and month, when the caller has them at hand.
     """
     if observations.empty:
         return flag_insufficient_volume(_empty_values(), kpis)
-    month, months = factorize_sorted(observations["month"])
+    month, months = factorized(observations, "month", codes)
     positions = np.arange(len(observations))
-    return _aggregate(observations, kpis, positions, month, months, coded=coded)
+    return _aggregate(observations, kpis, positions, month, months, coded=coded, codes=codes)
 
 
 def period_values(
@@ -57,6 +61,7 @@ def period_values(
     periods: Mapping[str, Sequence[str]],
     coded: bool = False,
     in_given_order: bool = True,
+    codes: Mapping[str, Factorized] | None = None,
 ) -> pd.DataFrame:
     """One row per partner, KPI and named period with at least one row.
 
@@ -65,10 +70,11 @@ def period_values(
     Columns (and ``coded``) as :func:`monthly_values`. Rows period by period in the order
     given, each by partner and KPI; ``in_given_order=False``: by partner, KPI and period
     label (text order), for a caller that looks rows up by key (no reordering pass).
+    ``codes`` as :func:`monthly_values`.
     """
     if observations.empty or not periods:
         return flag_insufficient_volume(_empty_values(), kpis)
-    month, months = factorize_sorted(observations["month"])
+    month, months = factorized(observations, "month", codes)
     labels = pd.Index(sorted(periods), dtype=object).astype(str)
     chosen, label = [], []
     for code, name in enumerate(labels):
@@ -79,7 +85,9 @@ def period_values(
         chosen.append(rows)
         label.append(np.full(len(rows), code, dtype=np.int64))
     positions, label_codes = np.concatenate(chosen), np.concatenate(label)
-    values = _aggregate(observations, kpis, positions, label_codes, labels, apart=True, coded=coded)
+    values = _aggregate(
+        observations, kpis, positions, label_codes, labels, apart=True, coded=coded, codes=codes
+    )
     if not in_given_order:
         return values
     rank = encode(values["period"], pd.Index(list(periods), dtype=object).astype(str))
@@ -119,19 +127,20 @@ def _aggregate(
     labels: pd.Index,
     apart: bool = False,
     coded: bool = False,
+    codes: Mapping[str, Factorized] | None = None,
 ) -> pd.DataFrame:
     """MONTHLY_COLUMNS per partner, KPI and label of the rows at ``positions`` (in order).
 
     ``label`` is each chosen row's code in the sorted ``labels``; rows of KPIs missing from
     the catalog are left out. Sorted by partner, KPI and label. ``apart``: each label's
     rows were once aggregated on their own (see :func:`_plain_sums`); ``coded``: keys as
-    ``category`` columns (see :func:`monthly_values`).
+    ``category`` columns (see :func:`monthly_values`), ``codes`` as there.
     """
-    partner, partners = factorize_sorted(rows["partner_id"])
+    partner, partners = factorized(rows, "partner_id", codes)
     terms = kpis.drop_duplicates("kpi_id")
     terms.index = pd.Index(terms["kpi_id"].astype(object).astype(str), dtype=object)
     terms = terms.sort_index()
-    row_kpi, row_kpis = factorize_sorted(rows["kpi_id"])
+    row_kpi, row_kpis = factorized(rows, "kpi_id", codes)
     every = len(positions) == len(rows) and bool(np.all(positions == np.arange(len(rows))))
     if not every:  # (every row in order: no copies)
         partner, row_kpi = partner[positions], row_kpi[positions]
@@ -151,27 +160,36 @@ def _aggregate(
     ordered = group if in_order else group[order]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     keys = ordered[starts]
+    one_row = len(keys) == len(group)  # every group one row (monthly rows)
+    # each group's partner, KPI and label: those of its first row (gathers, no divisions)
+    first = order if one_row else order[starts]
+    every_first = in_order and one_row  # the rows themselves, in order
+    partner_code, kpi_code, label_code = (
+        _chosen(a, first, every_first) for a in (partner, kpi, label)
+    )
     aggregation = terms["aggregation"].to_numpy(dtype=object)
     sorted_numbers = {name: _chosen(column, order, in_order) for name, column in numbers.items()}
-    subset = keys % n_labels if apart else np.zeros(len(keys), dtype=np.int64)
+    subset = label_code if apart else np.zeros(len(keys), dtype=np.int64)
     kind = np.append(pd.Index(KINDS).get_indexer(pd.Index(aggregation)), -1)  # -1: unknown
-    kpi_code = (keys // n_labels) % n_kpis
     plain = {k: v[subset] for k, v in plain.items()}
-    stats = _group_stats(sorted_numbers, starts, plain, kind[kpi_code])
-    stats["last"] = _last_values(rows, positions, (kind == LAST)[kpi], group, keys)
-    label_of = _categories if coded else decode
     kinds = kind[kpi_code]
     scale = terms["scale"].to_numpy(dtype=float)[kpi_code]
     minimum = terms["min_denominator"].to_numpy(dtype=float)[kpi_code]
-    figures = _pick_actual(stats, kinds, scale)
+    if one_row:  # figures row by row
+        figures = _one_row_figures(sorted_numbers, plain, kinds, scale)
+    else:
+        stats = _group_stats(sorted_numbers, starts, plain, kinds)
+        stats["last"] = _last_values(rows, positions, (kind == LAST)[kpi], group, keys)
+        figures = _pick_actual(stats, kinds, scale)
+    label_of = _categories if coded else decode
     with np.errstate(invalid="ignore"):
         below = figures["denominator"] < minimum
     ratio_like = (kinds >= 0) & (kinds < len(RATIO_LIKE))
     return pd.DataFrame(
         {
-            "partner_id": label_of(keys // (n_labels * n_kpis), partners),
+            "partner_id": label_of(partner_code, partners),
             "kpi_id": label_of(kpi_code, terms.index.astype(str)),
-            "period": label_of(keys % n_labels, labels),
+            "period": label_of(label_code, labels),
             **figures,
             "insufficient_volume": ratio_like & ~np.isnan(minimum) & below,
         },
@@ -388,6 +406,44 @@ def _last_values(
     values = chosen["value"].to_numpy(dtype=float)[order]
     out[np.searchsorted(keys, groups[is_last])] = values[is_last]
     return out
+
+
+def _one_row_figures(
+    numbers: dict[str, np.ndarray],
+    plain: dict[str, np.ndarray],
+    kind: np.ndarray,
+    scale: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """:func:`_pick_actual` of :func:`_group_stats` when every group is one row, computed
+    row by row (``numbers`` in group order): the same figures to the last bit.
+
+    A group of one row sums, averages, takes the min, max and last of that row; a sum
+    added plainly (reduceat) is the value itself, a compensated one turns an empty cell
+    into 0 and -0.0 into 0.0 (:func:`_alone`), a compensated mean -0.0 into 0.0.
+    """
+    ratio_like = (kind >= 0) & (kind < len(RATIO_LIKE))
+
+    def figure(name: str, how: str) -> np.ndarray:
+        column, added = numbers[name], plain[name]
+        if added.all():
+            return column
+        alone = _alone(column, how)
+        return alone if not added.any() else np.where(added, column, alone)
+
+    numerator, denominator = figure("numerator", "sum"), figure("denominator", "sum")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        actual = np.where(ratio_like, numerator * scale / denominator, np.nan)
+    for name in KINDS[len(RATIO_LIKE) :]:
+        mine = kind == KINDS.index(name)
+        if mine.any():  # min, max and last of one row: the row's value
+            shown = figure("value", name) if name in ("sum", "mean") else numbers["value"]
+            actual = np.where(mine, shown, actual)
+    return {
+        "actual": actual,
+        "numerator": np.where(ratio_like, numerator, np.nan),
+        "denominator": np.where(ratio_like, denominator, np.nan),
+        "rows": np.ones(len(kind), dtype=int),
+    }
 
 
 def _pick_actual(

@@ -11,13 +11,14 @@ can be compared code for code.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Final
+from collections.abc import Mapping, Sequence
+from typing import Final, TypeAlias
 
 import numpy as np
 import pandas as pd
 
 TEXT: Final = "str"
+Factorized: TypeAlias = tuple[np.ndarray, pd.Index]  # codes (int64, -1: empty), vocabulary
 
 
 def factorize_sorted(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -38,12 +39,25 @@ def factorize_sorted(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes.astype(np.int64), vocabulary
 
 
-def categorized(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+def factorized(
+    frame: pd.DataFrame, name: str, known: Mapping[str, Factorized] | None = None
+) -> Factorized:
+    """:func:`factorize_sorted` of ``frame[name]``, or the one of it in ``known`` (computed
+    once by the caller for several steps over the same rows)."""
+    if known is not None and name in known:
+        return known[name]
+    return factorize_sorted(frame[name])
+
+
+def categorized(
+    frame: pd.DataFrame, columns: Sequence[str], known: Mapping[str, Factorized] | None = None
+) -> pd.DataFrame:
     """``frame`` with each of ``columns`` as a ``category`` column whose categories are its
-    vocabulary (so every later factorization reads the codes instead of the text)."""
+    vocabulary (so every later factorization reads the codes instead of the text);
+    ``known``: :func:`factorize_sorted` of some of the columns, already at hand."""
     coded = {}
     for name in columns:
-        codes, labels = factorize_sorted(frame[name])
+        codes, labels = factorized(frame, name, known)
         if _coded_as(frame[name], labels):
             continue  # already these codes and categories: kept as it is
         coded[name] = pd.Categorical.from_codes(codes, categories=labels)

@@ -41,8 +41,9 @@ def assess_credits(
     Earn-back is judged as of the last of ``credit_months``.
     """
     labels = [str(m) for m in credit_months]
-    breaches = _breaches(monthly, ["partner_id", "kpi_id", "period", "credit_pct"])
-    terms = breaches[breaches["period"].isin(labels)].merge(
+    in_months = monthly["period"].isin(labels).to_numpy(dtype=bool)  # before decoding
+    breaches = _breaches(monthly, ["partner_id", "kpi_id", "period", "credit_pct"], in_months)
+    terms = breaches.merge(
         partners[["partner_id", "currency", "monthly_fee", "credit_cap_pct", "earnback_months"]],
         on="partner_id",
     )
@@ -57,9 +58,10 @@ def assess_credits(
     return ordered[CREDIT_COLUMNS]
 
 
-def _breaches(monthly: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """``columns`` of the rows in breach, keys as text (whatever dtype they came in)."""
-    return decoded(monthly.loc[monthly["status"].eq("breach").to_numpy(dtype=bool), columns])
+def _breaches(monthly: pd.DataFrame, columns: list[str], rows: np.ndarray) -> pd.DataFrame:
+    """``columns`` of the rows in breach among ``rows`` (a mask), keys as text (whatever
+    dtype they came in): only those rows are decoded."""
+    return decoded(monthly.loc[monthly["status"].eq("breach").to_numpy(dtype=bool) & rows, columns])
 
 
 def _apply_cap(terms: pd.DataFrame) -> pd.DataFrame:
@@ -91,7 +93,11 @@ def earnback_states(
     known = following <= last_month.ordinal
     partners, kpis = vocabulary(credits["partner_id"]), vocabulary(credits["kpi_id"])
     pair = encode(credits["partner_id"], partners) * len(kpis) + encode(credits["kpi_id"], kpis)
-    is_met = _within(pair[position] * _MONTHS + following, _met_months(monthly, partners, kpis))
+    # only months a credit's earn-back looks at (after a credit month, up to last_month)
+    first = pd.Period(ordinal=int(month.min()) + 1, freq="M") if len(month) else last_month + 1
+    looked_at = [str(m) for m in pd.period_range(first, last_month, freq="M")]
+    met = _met_months(monthly, partners, kpis, looked_at)
+    is_met = _within(pair[position] * _MONTHS + following, met)
     known_count = np.bincount(position[known], minlength=len(credits))
     missed = np.bincount(position[known & ~is_met], minlength=len(credits))
     state = np.where(
@@ -114,12 +120,15 @@ def _within(wanted: np.ndarray, pool: np.ndarray) -> np.ndarray:
 _MONTHS = 1 << 32  # more month ordinals than any date pandas can hold
 
 
-def _met_months(monthly: pd.DataFrame, partners: pd.Index, kpis: pd.Index) -> np.ndarray:
-    """(partner × len(kpis) + KPI) × _MONTHS + month ordinal of each ``met`` row whose
-    partner and KPI are in ``partners`` and ``kpis``."""
-    met = monthly.loc[
-        monthly["status"].eq("met").to_numpy(dtype=bool), ["partner_id", "kpi_id", "period"]
-    ]
+def _met_months(
+    monthly: pd.DataFrame, partners: pd.Index, kpis: pd.Index, months: list[str]
+) -> np.ndarray:
+    """(partner × len(kpis) + KPI) × _MONTHS + month ordinal of each ``met`` row of
+    ``months`` (labels) whose partner and KPI are in ``partners`` and ``kpis``."""
+    wanted = monthly["status"].eq("met").to_numpy(dtype=bool) & monthly["period"].isin(
+        months
+    ).to_numpy(dtype=bool)
+    met = monthly.loc[wanted, ["partner_id", "kpi_id", "period"]]
     partner, kpi = encode(met["partner_id"], partners), encode(met["kpi_id"], kpis)
     mine = (partner >= 0) & (kpi >= 0)
     pair = partner[mine] * len(kpis) + kpi[mine]

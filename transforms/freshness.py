@@ -11,22 +11,29 @@ not on their text: partner and KPI codes make one integer key per pair.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from transforms.codes import decode, factorize_sorted, group_max
+from transforms.codes import Factorized, decode, factorized, group_max
 
 FRESHNESS_COLUMNS = ["partner_id", "kpi_id", "latest_period_end", "days_old", "stale"]
 
 
-def assess_freshness(observations: pd.DataFrame, as_of: date, freshness_days: int) -> pd.DataFrame:
+def assess_freshness(
+    observations: pd.DataFrame,
+    as_of: date,
+    freshness_days: int,
+    codes: Mapping[str, Factorized] | None = None,
+) -> pd.DataFrame:
     """One row per partner and KPI with rows: latest period_end, days_old = as_of − it,
-    stale = days_old > freshness_days."""
+    stale = days_old > freshness_days. ``codes``: :func:`transforms.codes.factorize_sorted`
+    of the rows' partner_id and kpi_id, when the caller has them at hand."""
     day = pd.Timestamp(as_of)
-    partner, partners = factorize_sorted(observations["partner_id"])
-    kpi, kpis = factorize_sorted(observations["kpi_id"])
+    partner, partners = factorized(observations, "partner_id", codes)
+    kpi, kpis = factorized(observations, "kpi_id", codes)
     seen = (observations["period_start"] <= day).to_numpy(dtype=bool) & (partner >= 0) & (kpi >= 0)
     width = max(len(kpis), 1)
     ends = pd.to_datetime(observations["period_end"]).to_numpy()  # NaT: the least int64

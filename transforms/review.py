@@ -19,13 +19,15 @@ Settled here where the spec is silent:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from concurrent.futures import Future
 from datetime import timedelta
 
 import numpy as np
 import pandas as pd
 
 from transforms.aggregation import monthly_values
-from transforms.codes import categorized, decoded, factorize_sorted
+from transforms.codes import Factorized, categorized, decoded, factorize_sorted
 from transforms.credits import assess_credits, chronic_breaches
 from transforms.deviations import (
     SEVERITY,
@@ -42,6 +44,7 @@ from transforms.objectives import assess_objectives, objective_deviations
 from transforms.periods import RunSpec, parse_month
 from transforms.scorecard_deviations import missing_data_deviations, service_level_deviations
 from transforms.service_levels import build_scorecard, monthly_scorecard, scorecard_keys
+from transforms.side_thread import side_thread
 from transforms.signals import assess_signals, signal_deviations
 
 PENDING_CHANGES = ("proposed", "assessed")
@@ -52,41 +55,50 @@ ENCODED = ("partner_id", "kpi_id", "month")
 
 def build_review(catalog: Catalog, source: SourceData, run: RunSpec) -> ReviewModel:
     """Scorecard, monthly statuses, objectives, signals, credits, freshness, deviations,
-    and the scope changes, actions and comments in scope of ``run``."""
+    and the scope changes, actions and comments in scope of ``run``.
+
+    The scorecard keys, the quarterly scorecard, the signals and the objectives run on a
+    second thread (:mod:`transforms.side_thread`) while this one computes the monthly
+    values, statuses, credits and freshness: each step gets its inputs when it starts, so
+    the frames are the same whichever finishes first.
+    """
     # text keys become integer codes (category columns) once, here, and text again only
     # in the model's frames
-    observations = categorized(source.observations, ENCODED)
+    codes = {name: factorize_sorted(source.observations[name]) for name in ENCODED}
+    observations = categorized(source.observations, ENCODED, codes)
     kpis = catalog.kpis
-    values = monthly_values(observations, kpis, coded=True)
-    keys = categorized(
-        scorecard_keys(observations, catalog.service_levels, catalog.objectives),
-        ("partner_id", "kpi_id"),
-    )
-    scorecard = decoded(
-        build_scorecard(observations, kpis, catalog.service_levels, catalog.objectives, run, keys)
-    )
-    first_data = None if observations.empty else _first_data_month(observations)
-    months = _status_months(first_data, catalog, run)
-    statuses = monthly_scorecard(values, keys, months, catalog.service_levels, kpis, coded=True)
-    judged_months = [p.first_month for p in run.judged if p.kind == "month"]
-    chronic = chronic_breaches(statuses, catalog.partners, judged_months)
-    credits = assess_credits(
-        statuses, catalog.partners, [p.first_month for p in run.complete_months], chronic
-    )
-    freshness = assess_freshness(observations, run.as_of, catalog.freshness_days)
-    objectives = assess_objectives(catalog.objectives, kpis, values, run.evaluation_month)
-    signals, limits = assess_signals(
-        values, kpis, run.evaluation_month, catalog.spc_window, catalog.spc_min_points
-    )
-    actions = actions_in_scope(source.actions, run)
     terms = KpiTerms(kpis, catalog.partners)
+    with side_thread() as side:
+        keying = side.submit(_scorecard_keys, observations, catalog)
+        quarterly = side.submit(
+            _quarterly_scorecard, observations, codes, catalog, run, keying, terms
+        )
+        values = monthly_values(observations, kpis, coded=True, codes=codes)
+        spc = side.submit(_signals, values, catalog, run)
+        assessing = side.submit(_objectives, values, catalog, run)
+        first_data = None if observations.empty else _first_data_month(codes["month"][1])
+        months = _status_months(first_data, catalog, run)
+        keys = keying.result()
+        statuses = monthly_scorecard(values, keys, months, catalog.service_levels, kpis, coded=True)
+        judged_months = [p.first_month for p in run.judged if p.kind == "month"]
+        chronic = chronic_breaches(statuses, catalog.partners, judged_months)
+        credits = assess_credits(
+            statuses, catalog.partners, [p.first_month for p in run.complete_months], chronic
+        )
+        monthly = _model_months(statuses, first_data, run)  # in order_rows order already
+        chronic_found = chronic_deviations(chronic, terms, run)
+        freshness = assess_freshness(observations, run.as_of, catalog.freshness_days, codes)
+        actions = actions_in_scope(source.actions, run)
+        scorecard, levels_missed, data_missing = quarterly.result()
+        signals, limits, signalled = spc.result()
+        objectives, objectives_off = assessing.result()
     deviations = pd.concat(
         [
-            service_level_deviations(scorecard, terms),
-            chronic_deviations(chronic, terms, run),
-            objective_deviations(objectives, kpis),
-            signal_deviations(signals, kpis),
-            missing_data_deviations(scorecard, catalog.objectives, terms),
+            levels_missed,
+            chronic_found,
+            objectives_off,
+            signalled,
+            data_missing,
             stale_data_deviations(freshness, terms, run, catalog.freshness_days)
             if run.kind == "nightly"
             else None,
@@ -98,8 +110,8 @@ def build_review(catalog: Catalog, source: SourceData, run: RunSpec) -> ReviewMo
     )
     return ReviewModel(
         run=run,
-        scorecard=scorecard.take(grid_order(len(scorecard), run)).reset_index(drop=True),
-        monthly=_model_months(statuses, first_data, run),  # in order_rows order already
+        scorecard=scorecard,
+        monthly=monthly,
         objectives=objectives.sort_values(["partner_id", "kpi_id", "objective_id"]).reset_index(
             drop=True
         ),
@@ -113,6 +125,54 @@ def build_review(catalog: Catalog, source: SourceData, run: RunSpec) -> ReviewMo
         actions=actions,
         comments=comments_in_scope(source.comments, run),
     )
+
+
+def _scorecard_keys(observations: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """The scorecard keys (partner and KPI pairs), keys as ``category`` columns."""
+    keys = scorecard_keys(observations, catalog.service_levels, catalog.objectives)
+    return categorized(keys, ("partner_id", "kpi_id"))
+
+
+def _quarterly_scorecard(
+    observations: pd.DataFrame,
+    codes: Mapping[str, Factorized],
+    catalog: Catalog,
+    run: RunSpec,
+    keying: Future[pd.DataFrame],
+    terms: KpiTerms,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The run's scorecard (keys as text, in :func:`order_rows` order) and its sla_breach,
+    sla_at_risk, insufficient_volume and missing_data deviations; ``codes``: the
+    observations' key codes (:func:`transforms.codes.factorize_sorted`); ``keying``: the
+    scorecard keys, computed before on the same thread."""
+    keys = keying.result()
+    levels, objectives = catalog.service_levels, catalog.objectives
+    scorecard = decoded(
+        build_scorecard(observations, catalog.kpis, levels, objectives, run, keys, codes)
+    )
+    return (
+        scorecard.take(grid_order(len(scorecard), run)).reset_index(drop=True),
+        service_level_deviations(scorecard, terms),
+        missing_data_deviations(scorecard, catalog.objectives, terms),
+    )
+
+
+def _objectives(
+    values: pd.DataFrame, catalog: Catalog, run: RunSpec
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The objectives assessed at the evaluation month and their deviations."""
+    objectives = assess_objectives(catalog.objectives, catalog.kpis, values, run.evaluation_month)
+    return objectives, objective_deviations(objectives, catalog.kpis)
+
+
+def _signals(
+    values: pd.DataFrame, catalog: Catalog, run: RunSpec
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Signals and SPC limits at the evaluation month, and the concerns' deviations."""
+    signals, limits = assess_signals(
+        values, catalog.kpis, run.evaluation_month, catalog.spc_window, catalog.spc_min_points
+    )
+    return signals, limits, signal_deviations(signals, catalog.kpis)
 
 
 def _last_month(run: RunSpec) -> pd.Period:
@@ -130,9 +190,10 @@ def _status_months(first_data: pd.Period | None, catalog: Catalog, run: RunSpec)
     return list(pd.period_range(first, _last_month(run), freq="M"))
 
 
-def _first_data_month(observations: pd.DataFrame) -> pd.Period:
-    """The earliest month of any row (a category's unused labels are no month with data)."""
-    return parse_month(str(factorize_sorted(observations["month"])[1][0]))
+def _first_data_month(months: pd.Index) -> pd.Period:
+    """The earliest month of any row: the first of the rows' month labels (their
+    :func:`transforms.codes.factorize_sorted` vocabulary: labels in use only)."""
+    return parse_month(str(months[0]))
 
 
 def _model_months(
@@ -144,7 +205,8 @@ def _model_months(
     if first_data is not None:
         first = min(first, first_data)
     period, periods = factorize_sorted(statuses["period"])
-    kept = statuses[np.append(periods >= str(first), False)[period]]
+    inside = np.append(periods >= str(first), False)[period]
+    kept = statuses if inside.all() else statuses[inside]  # all kept: no copy of every column
     status = kept["status"].cat  # category codes → the status texts as object strings
     labels = np.append(status.categories.to_numpy(dtype=object), np.array([None], dtype=object))
     kept = kept.assign(status=pd.Series(labels[status.codes.to_numpy()], kept.index, object))

@@ -12,13 +12,13 @@ objective or any data for that partner (in any period of the inputs), per period
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from transforms.aggregation import period_values
-from transforms.codes import decode, distinct_codes, encode, positions, vocabulary
+from transforms.codes import Factorized, decode, distinct_codes, encode, positions, vocabulary
 from transforms.periods import AssessedPeriod, RunSpec
 from transforms.schemas import ScorecardCsv
 
@@ -66,8 +66,9 @@ def judge_periods(
     with_data_or_target: bool = False,
     coded: bool = False,
 ) -> pd.DataFrame:
-    """Every key × period (period, first_day, …) with its values, version in force and
-    status, by key then period in the order given.
+    """Every key × period (the columns of ``periods`` but first_day, which only picks the
+    version in force) with its values, version in force and status, by key then period in
+    the order given.
 
     ``keys`` are :func:`scorecard_keys`, ``values`` rows of MONTHLY_COLUMNS (at most one
     per partner, KPI and period). Added: actual, numerator, denominator, rows,
@@ -89,18 +90,22 @@ def judge_periods(
     grid = pd.concat(
         [
             keys.take(key).reset_index(drop=True),
-            periods.take(period).reset_index(drop=True),
+            periods.drop(columns="first_day").take(period).reset_index(drop=True),
         ],
         axis=1,
     )
+    pick = _Picker(found, len(values))
     for column in ("actual", "numerator", "denominator"):
-        grid[column] = _pick(values[column].to_numpy(dtype=float), found, np.nan)
-    grid["rows"] = _pick(values["rows"].to_numpy(dtype=np.int64), found, 0).astype(int)
-    grid["insufficient_volume"] = _pick(_flags(values["insufficient_volume"]), found, False)
+        grid[column] = pick(values[column].to_numpy(dtype=float), np.nan)
+    grid["rows"] = pick(values["rows"].to_numpy(dtype=np.int64), 0).astype(int)
+    grid["insufficient_volume"] = pick(_flags(values["insufficient_volume"]), False)
     for column in ("expected", "minimum", "credit_pct"):
         grid[column] = _pick(service_levels[column].to_numpy(dtype=float), version, np.nan)
     change = service_levels["change"].astype(object)
-    changes = _pick(change.where(change.notna(), None).to_numpy(), version, None)
+    if change.isna().all():  # no version set by a change: every cell None, no gather
+        changes = np.full(len(grid), None, dtype=object)
+    else:
+        changes = _pick(change.where(change.notna(), None).to_numpy(), version, None)
     grid["change"] = pd.Series(changes, index=grid.index, dtype=object)  # not inferred as str
     direction = keys["kpi_id"].map(kpis.set_index("kpi_id")["direction"])
     lower = direction.eq("lower_is_better").to_numpy(dtype=bool)
@@ -122,6 +127,24 @@ def _flags(column: pd.Series) -> np.ndarray:
 def _pick(column: np.ndarray, at: np.ndarray, missing: object) -> np.ndarray:
     """``column[at]``, ``missing`` where ``at`` is -1."""
     return np.append(column, np.array([missing], dtype=column.dtype))[at]
+
+
+class _Picker:
+    """:func:`_pick` of columns of one frame (``rows`` rows) at the same positions ``at``:
+    a copy of the column when ``at`` is every row in order (each cell with data, as the
+    monthly grid of monthly values usually is), a plain take when no position is -1."""
+
+    def __init__(self, at: np.ndarray, rows: int) -> None:
+        self.at = at
+        self.every = len(at) == rows and bool((at == np.arange(rows)).all())
+        self.complete = self.every or not (at < 0).any()
+
+    def __call__(self, column: np.ndarray, missing: object) -> np.ndarray:
+        if self.every:
+            return column.copy()
+        if self.complete:
+            return column[self.at]
+        return _pick(column, self.at, missing)
 
 
 class _Cells:
@@ -215,17 +238,21 @@ def build_scorecard(
     objectives: pd.DataFrame,
     run: RunSpec,
     keys: pd.DataFrame | None = None,
+    codes: Mapping[str, Factorized] | None = None,
 ) -> pd.DataFrame:
     """One row per scorecard key and assessed period of the run (comparison quarters too).
 
     ScorecardCsv columns + period_kind (month|quarter), provisional, comparison, change
     (the change that set the version in force), credit_pct and insufficient_volume.
-    ``keys``: :func:`scorecard_keys` of the same frames, when already at hand.
+    ``keys``: :func:`scorecard_keys` of the same frames, when already at hand; ``codes``:
+    :func:`transforms.codes.factorize_sorted` of the observations' keys, likewise.
     """
     if keys is None:
         keys = scorecard_keys(observations, service_levels, objectives)
     labels = {p.label: [str(m) for m in p.months] for p in run.periods}
-    values = period_values(observations, kpis, labels, coded=True, in_given_order=False)
+    values = period_values(
+        observations, kpis, labels, coded=True, in_given_order=False, codes=codes
+    )
     grid = judge_periods(keys, values, _period_frame(run.periods), service_levels, kpis)
     columns = [*SCORECARD_COLUMNS, *RUN_COLUMNS, "credit_pct", "insufficient_volume"]
     return grid[columns].reset_index(drop=True)

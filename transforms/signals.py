@@ -17,15 +17,15 @@ Choices where the spec is silent:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from transforms.codes import month_ordinals
-from transforms.deviations import records
-from transforms.objectives import format_value
+from transforms.codes import decode, month_ordinals
+from transforms.objectives import format_values
 
 RUN_LENGTH = 7
 SIGMA_FACTOR = 2.66
@@ -67,31 +67,59 @@ def window_points(monthly: pd.DataFrame, evaluation_month: pd.Period, window: in
     """One row per partner, KPI and month in its window: the last ``window`` months with a
     sufficient-volume value up to E, sorted by partner, KPI and month; ``group`` numbers the
     partner and KPI, ``back`` counts points back from the latest (0)."""
-    month = month_ordinals(monthly["period"])
-    kept = np.flatnonzero(
-        monthly["actual"].notna().to_numpy()
-        & ~_insufficient(monthly).to_numpy(dtype=bool)
-        & (month <= evaluation_month.ordinal)
-    )
-    partner_codes, partners = _factorize_rows(monthly["partner_id"], kept)
-    kpi_codes, kpi_ids = _factorize_rows(monthly["kpi_id"], kept)
-    group = partner_codes * max(len(kpi_ids), 1) + kpi_codes
-    order = _order(group, month[kept])
-    group, kept = group[order], kept[order]
-    windows = _Windows(group)
-    back = windows.spread(windows.starts + windows.sizes - 1) - np.arange(len(group))
-    recent = back < window
-    chosen = order[recent]
+    points = _Points.of(monthly, evaluation_month, window)
     return pd.DataFrame(
         {
-            "group": group[recent],
-            "partner_id": pd.Categorical.from_codes(partner_codes[chosen], partners),
-            "kpi_id": pd.Categorical.from_codes(kpi_codes[chosen], kpi_ids),
-            "month": month[kept[recent]],
-            "x": monthly["actual"].to_numpy(dtype=float)[kept[recent]],
-            "back": back[recent],
+            "group": points.group,
+            "partner_id": pd.Categorical.from_codes(points.partner, points.partners),
+            "kpi_id": pd.Categorical.from_codes(points.kpi, points.kpi_ids),
+            "month": points.month,
+            "x": points.x,
+            "back": points.back,
         }
     )
+
+
+@dataclass(frozen=True)
+class _Points:
+    """:func:`window_points` as arrays (partner and KPI as codes into their labels)."""
+
+    group: np.ndarray
+    partner: np.ndarray
+    partners: pd.Index
+    kpi: np.ndarray
+    kpi_ids: pd.Index
+    month: np.ndarray
+    x: np.ndarray
+    back: np.ndarray
+
+    @classmethod
+    def of(cls, monthly: pd.DataFrame, evaluation_month: pd.Period, window: int) -> _Points:
+        month = month_ordinals(monthly["period"])
+        kept = np.flatnonzero(
+            monthly["actual"].notna().to_numpy()
+            & ~_insufficient(monthly).to_numpy(dtype=bool)
+            & (month <= evaluation_month.ordinal)
+        )
+        partner_codes, partners = _factorize_rows(monthly["partner_id"], kept)
+        kpi_codes, kpi_ids = _factorize_rows(monthly["kpi_id"], kept)
+        group = partner_codes * max(len(kpi_ids), 1) + kpi_codes
+        order = _order(group, month[kept])
+        group, kept = group[order], kept[order]
+        windows = _Windows(group)
+        back = windows.spread(windows.starts + windows.sizes - 1) - np.arange(len(group))
+        recent = back < window
+        chosen = order[recent]
+        return cls(
+            group=group[recent],
+            partner=partner_codes[chosen],
+            partners=partners,
+            kpi=kpi_codes[chosen],
+            kpi_ids=kpi_ids,
+            month=month[kept[recent]],
+            x=monthly["actual"].to_numpy(dtype=float)[kept[recent]],
+            back=back[recent],
+        )
 
 
 def _order(group: np.ndarray, month: np.ndarray) -> np.ndarray:
@@ -138,59 +166,51 @@ class _Windows:
         step[self.first] = np.nan
         return step
 
-    def count(self, mask: np.ndarray) -> np.ndarray:
-        """Per row: how many rows of its window hold ``mask``."""
-        return self.spread(np.add.reduceat(mask.astype(np.int64), self.starts))
-
 
 def _window_stats(
-    points: pd.DataFrame, evaluation_month: pd.Period, min_points: int, windows: _Windows
-) -> pd.DataFrame:
-    """Per row of ``points``: CL, limits, tolerance and whether its window is assessed."""
-    x = points["x"].to_numpy(dtype=float)
-    latest_month = windows.spread(points["month"].to_numpy()[windows.starts + windows.sizes - 1])
-    count = windows.spread(windows.sizes)
+    points: _Points, evaluation_month: pd.Period, min_points: int, windows: _Windows
+) -> dict[str, np.ndarray]:
+    """Per window of ``points``: CL, limits, tolerance, size and whether it is assessed."""
+    x = points.x
+    ends = windows.starts + windows.sizes - 1
     # the means pandas' groupby took: rows grouped in order and no empty cell (x) give a
     # plain sum over the count; the moving ranges, empty on each first point, a
     # compensated sum (pandas' own kernel, to keep every last bit)
-    cl = windows.spread(np.add.reduceat(x, windows.starts) / windows.sizes)
+    cl = np.add.reduceat(x, windows.starts) / windows.sizes
     window = np.repeat(np.arange(len(windows.starts)), windows.sizes)
     ranges = pd.Series(np.abs(windows.diff(x)))
-    mean_mr = windows.spread(ranges.groupby(window, sort=False).mean().to_numpy())
+    mean_mr = ranges.groupby(window, sort=False).mean().to_numpy()
     mean_mr = np.where(np.isnan(mean_mr), 0.0, mean_mr)  # one point: no moving range
     spread = SIGMA_FACTOR * mean_mr
-    scale = windows.spread(np.maximum.reduceat(np.abs(x), windows.starts))
+    scale = np.maximum.reduceat(np.abs(x), windows.starts)
     varies = mean_mr > 0
-    return pd.DataFrame(
-        {
-            "assessed": (latest_month == evaluation_month.ordinal) & (count >= min_points),
-            "points": count,
-            "cl": cl,
-            "lcl": np.where(varies, cl - spread, np.nan),
-            "ucl": np.where(varies, cl + spread, np.nan),
-            "eps": _REL_TOLERANCE * np.maximum(scale, 1.0),
-        }
-    )
+    return {
+        "assessed": (points.month[ends] == evaluation_month.ordinal)
+        & (windows.sizes >= min_points),
+        "points": windows.sizes,
+        "cl": cl,
+        "lcl": np.where(varies, cl - spread, np.nan),
+        "ucl": np.where(varies, cl + spread, np.nan),
+        "eps": _REL_TOLERANCE * np.maximum(scale, 1.0),
+    }
 
 
-def _runs(points: pd.DataFrame, stats: pd.DataFrame, windows: _Windows) -> pd.DataFrame:
-    """Per row: shift and trend flags of its window's latest 7 points (same on every row)."""
-    x, back = points["x"].to_numpy(dtype=float), points["back"].to_numpy()
-    cl, eps = stats["cl"].to_numpy(), stats["eps"].to_numpy()
-    recent = back < RUN_LENGTH
-    enough = stats["points"].to_numpy() >= RUN_LENGTH
-    step = windows.diff(x)
-    in_run = back < RUN_LENGTH - 1
+def _runs(
+    x: np.ndarray, ends: np.ndarray, sizes: np.ndarray, cl: np.ndarray, eps: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Shift and trend flags of windows ending at ``ends`` (``sizes`` points each, centre
+    line ``cl``, tolerance ``eps``), from their latest 7 points: all 7 above/below CL, or
+    6 steps up/down in a row; a window of fewer than 7 points has neither."""
+    enough = sizes >= RUN_LENGTH
+    latest = x[np.maximum(ends[:, None] - np.arange(RUN_LENGTH)[None, :], 0)]  # newest first
+    step = latest[:, :-1] - latest[:, 1:]  # each point minus the one before it
     with np.errstate(invalid="ignore"):
-        flags = {
-            "shift_up": (recent & (x - cl > eps), RUN_LENGTH),
-            "shift_down": (recent & (cl - x > eps), RUN_LENGTH),
-            "trend_up": (in_run & (step > 0), RUN_LENGTH - 1),
-            "trend_down": (in_run & (step < 0), RUN_LENGTH - 1),
+        return {
+            "shift_up": enough & (latest - cl[:, None] > eps[:, None]).all(axis=1),
+            "shift_down": enough & (cl[:, None] - latest > eps[:, None]).all(axis=1),
+            "trend_up": enough & (step > 0).all(axis=1),
+            "trend_down": enough & (step < 0).all(axis=1),
         }
-    return pd.DataFrame(
-        {name: enough & (windows.count(mask) == size) for name, (mask, size) in flags.items()}
-    )
 
 
 def assess_signals(
@@ -207,17 +227,26 @@ def assess_signals(
     direction. limits: one row per partner and KPI whose window was assessed: cl, lcl,
     ucl (NaN when the mean moving range is 0) and the number of points.
     """
-    points = window_points(monthly, evaluation_month, window)
-    if points.empty:
+    points = _Points.of(monthly, evaluation_month, window)
+    if not len(points.group):
         return _empty(SIGNAL_COLUMNS), _empty(LIMIT_COLUMNS)
-    windows = _Windows(points["group"].to_numpy())
+    # statistics per window, and the run flags and rows of the assessed windows only
+    windows = _Windows(points.group)
     stats = _window_stats(points, evaluation_month, min_points, windows)
-    runs = _runs(points, stats, windows)
-    at = np.flatnonzero((points["back"].to_numpy() == 0) & stats["assessed"].to_numpy())
-    parts = (points, stats, runs)
-    latest = pd.concat([part.take(at).reset_index(drop=True) for part in parts], axis=1)
+    at = np.flatnonzero(stats["assessed"])
+    ends = (windows.starts + windows.sizes - 1)[at]
+    stats = {name: column[at] for name, column in stats.items() if name != "assessed"}
+    runs = _runs(points.x, ends, stats["points"], stats["cl"], stats["eps"])
+    latest = pd.DataFrame(
+        {
+            "partner_id": decode(points.partner[ends], points.partners),
+            "kpi_id": decode(points.kpi[ends], points.kpi_ids),
+            **stats,
+            "x": points.x[ends],
+            **runs,
+        }
+    )
     latest["period"] = evaluation_month.strftime("%Y-%m")
-    latest = latest.astype({"partner_id": str, "kpi_id": str})
     limits = latest[LIMIT_COLUMNS].astype({"points": int})
     latest = latest[[*LIMIT_COLUMNS, *_FLAG_COLUMNS]]  # what the signals carry or need
     flags = {
@@ -252,28 +281,46 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=_DTYPES.get(c, str)) for c in columns})
 
 
-def _signal_message(row: Mapping[Any, Any]) -> str:
-    value = lambda v: format_value(v, row["unit"], row["decimals"])  # noqa: E731
-    name, period, points = row["_kpi"], row["period"], int(row["points"])
-    if row["signal"] == "spc_outside":
-        side, limit = ("above", "ucl") if row["direction"] == "up" else ("below", "lcl")
-        return (
-            f"{name} {value(row['value'])} in {period} is {side} its control limit "
-            f"{value(row[limit])} (centre line {value(row['cl'])} over {points} months): "
-            "an unusual change in the worse direction"
-        )
-    if row["signal"] == "spc_shift":
-        side = "above" if row["direction"] == "up" else "below"
-        return (
-            f"{name} has stayed {side} its centre line {value(row['cl'])} for the last "
-            f"{RUN_LENGTH} months to {period} (now {value(row['value'])}): "
-            "a sustained shift in the worse direction"
-        )
-    verb = "risen" if row["direction"] == "up" else "fallen"
-    return (
-        f"{name} has {verb} month after month over the last {RUN_LENGTH} months, to "
-        f"{value(row['value'])} in {period}: a steady trend in the worse direction"
-    )
+def _signal_messages(concerns: pd.DataFrame) -> list[str]:
+    """The message of each concern, built column by column (pyarrow joins), e.g.
+    ``Cost per contact 5.60 in 2026-03 is above its control limit 5.41 (centre line 5.08
+    over 15 months): an unusual change in the worse direction``."""
+    units, decimals = concerns["unit"].tolist(), concerns["decimals"].tolist()
+
+    def shown(column: str | np.ndarray) -> pa.Array:
+        values = concerns[column] if isinstance(column, str) else column
+        return pa.array(format_values(values.tolist(), units, decimals), pa.string())
+
+    up = concerns["direction"].to_numpy(dtype=object) == "up"
+    signal = concerns["signal"].to_numpy(dtype=object)
+    name = pa.array(concerns["_kpi"].tolist(), pa.string())
+    period = pa.array(concerns["period"].astype(str).tolist(), pa.string())
+    points = pa.array(concerns["points"].astype(int).astype(str).tolist(), pa.string())
+    value, cl = shown("value"), shown("cl")
+    limit = shown(np.where(up, concerns["ucl"].to_numpy(), concerns["lcl"].to_numpy()))
+    side = pc.if_else(pa.array(up), "above", "below")
+    verb = pc.if_else(pa.array(up), "risen", "fallen")
+    run = f" {RUN_LENGTH} months"
+    outside = _joined(
+        name, " ", value, " in ", period, " is ", side, " its control limit ", limit,
+        " (centre line ", cl, " over ", points, " months): ",
+        "an unusual change in the worse direction",
+    )  # fmt: skip
+    shift = _joined(
+        name, " has stayed ", side, " its centre line ", cl, " for the last", run, " to ",
+        period, " (now ", value, "): a sustained shift in the worse direction",
+    )  # fmt: skip
+    trend = _joined(
+        name, " has ", verb, " month after month over the last", run, ", to ", value,
+        " in ", period, ": a steady trend in the worse direction",
+    )  # fmt: skip
+    is_outside, is_shift = pa.array(signal == "spc_outside"), pa.array(signal == "spc_shift")
+    return pc.if_else(is_outside, outside, pc.if_else(is_shift, shift, trend)).to_pylist()
+
+
+def _joined(*parts: pa.Array | str) -> pa.Array:
+    """Row by row, the concatenation of ``parts`` (arrays of one string per row, or text)."""
+    return pc.binary_join_element_wise(*parts, "")
 
 
 def signal_deviations(signals: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame:
@@ -286,31 +333,17 @@ def signal_deviations(signals: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame
     concerns["unit"] = concerns["kpi_id"].map(catalog["unit"])
     concerns["decimals"] = concerns["kpi_id"].map(catalog["decimals"])
     names = concerns["kpi_id"].map(catalog["name"])
-    concerns["_kpi"] = [
-        _kpi_name(name, kpi_id) for name, kpi_id in zip(names, concerns["kpi_id"], strict=True)
-    ]
+    named = {
+        kpi_id: _kpi_name(name, kpi_id)
+        for name, kpi_id in set(zip(names.tolist(), concerns["kpi_id"].tolist(), strict=True))
+    }
+    concerns["_kpi"] = [named[kpi_id] for kpi_id in concerns["kpi_id"].tolist()]
     concerns["objective_id"] = None
     concerns["kind"] = concerns["signal"]
     concerns["severity"] = "warning"
-    shown = records(concerns, _MESSAGE_COLUMNS)  # only what a message shows
-    concerns["message"] = [_signal_message(row) for row in shown]
+    concerns["message"] = _signal_messages(concerns)
     ordered = concerns.sort_values(["partner_id", "kpi_id", "kind"])
     return ordered[DEVIATION_COLUMNS].reset_index(drop=True)
-
-
-_MESSAGE_COLUMNS = [
-    "_kpi",
-    "period",
-    "points",
-    "signal",
-    "direction",
-    "unit",
-    "decimals",
-    "value",
-    "cl",
-    "lcl",
-    "ucl",
-]
 
 
 def _kpi_name(name: object, kpi_id: str) -> str:

@@ -315,6 +315,38 @@ def test_sum_mean_min_max_equal_pandas_groupby_to_the_last_bit(
     )
 
 
+@pytest.mark.parametrize("empty_cell", [True, False], ids=["compensated", "added-plainly"])
+def test_one_row_per_group_gives_pandas_groupby_figures_to_the_last_bit(empty_cell: bool) -> None:
+    # every partner, KPI and month one row (the usual monthly file): -0.0 stays -0.0 when
+    # pandas adds plainly and becomes 0.0 when it compensates (an empty cell anywhere)
+    numbers = [-0.0, 0.1, 1e16, -3.5, 2.0**53, 7.0]
+    if empty_cell:
+        numbers[3] = float("nan")
+    kinds = {"sl": "ratio", "nps": "ratio", "calls": "sum", "wait": "mean", "low": "min"}
+    kinds |= {"high": "max", "backlog": "last"}
+    frame = obs(
+        *(
+            {"kpi": kpi, "partner": p, "start": f"2026-0{m}-01", "value": v, "num": v, "den": 2.0}
+            for p in ("P1", "P2")  # rows grouped in order of appearance
+            for kpi in sorted(kinds)
+            for m, v in zip((7, 8, 9), numbers[(p == "P2") * 3 :], strict=False)
+        )
+    )
+    grouped = frame.groupby(["partner_id", "kpi_id", "month"], sort=True)
+    values = monthly_values(frame, KPIS).set_index(["partner_id", "kpi_id", "period"])
+    assert (values["rows"] == 1).all()
+    for kpi, how in kinds.items():
+        got = values.xs(kpi, level="kpi_id")
+        if how == "ratio":
+            sums = grouped[["numerator", "denominator"]].sum().xs(kpi, level="kpi_id")
+            want = (sums["numerator"] * 100.0 / sums["denominator"]).to_numpy()
+            assert got["numerator"].to_numpy().tobytes() == sums["numerator"].to_numpy().tobytes()
+        else:
+            agg = {"last": "max"}.get(how, how)  # of one row: its value
+            want = grouped["value"].agg(agg).xs(kpi, level="kpi_id").to_numpy()
+        assert got["actual"].to_numpy().tobytes() == want.tobytes(), kpi
+
+
 def test_sums_of_rows_out_of_group_order_are_compensated_like_pandas() -> None:
     partners = ["P1", "P2", "P1", "P2", "P1"]
     numbers = [1e16, 5.0, 1.0, 5.0, 1.0]  # added plainly, P1's two ones would be lost

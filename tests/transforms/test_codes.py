@@ -10,6 +10,7 @@ from transforms.codes import (
     distinct_codes,
     encode,
     factorize_sorted,
+    factorized,
     group_max,
     month_ordinals,
     positions,
@@ -88,3 +89,14 @@ def test_categorized_keeps_a_column_already_coded_with_its_vocabulary() -> None:
     codes = again["key"].array.codes, frame["key"].array.codes  # type: ignore[attr-defined]
     assert np.shares_memory(*codes)  # not coded again
     pd.testing.assert_frame_equal(again, frame)
+
+
+def test_codes_at_hand_are_taken_instead_of_factorizing_the_column_again() -> None:
+    frame = pd.DataFrame({"k": ["b", "a", "b"], "other": ["x", "y", "x"]})
+    known = {"k": factorize_sorted(frame["k"])}
+    assert factorized(frame, "k", known) is known["k"]
+    assert factorized(frame, "other", known)[0].tolist() == [0, 1, 0]
+    pd.testing.assert_frame_equal(
+        categorized(frame, ["k", "other"], known), categorized(frame, ["k", "other"])
+    )
+    assert categorized(frame, ["k"], known)["k"].cat.codes.tolist() == [1, 0, 1]

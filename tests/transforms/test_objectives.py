@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.objectives import assess_objectives, objective_deviations, objective_glide_path
+from transforms.objectives import (
+    assess_objectives,
+    format_value,
+    format_values,
+    objective_deviations,
+    objective_glide_path,
+)
 from transforms.schemas import KpiCatalog, ObjectiveCatalog, ObjectivesCsv
 
 KPIS = KpiCatalog.validate(
@@ -415,3 +422,18 @@ def test_mirroring_values_and_direction_keeps_the_status(
     assert lower["behind"] == higher["behind"]
     assert lower["progress_pct"] == pytest.approx(higher["progress_pct"], nan_ok=True)
     assert lower["forecast"] == pytest.approx(-higher["forecast"], nan_ok=True)
+
+
+def test_values_formatted_column_wise_read_as_formatted_one_by_one() -> None:
+    rng = np.random.default_rng(7)
+    values: list[float] = [0.0, -0.0, 0.5, -0.5, 1.005, 2.675, 1e16, -1e16, 1e-12, -1e-12]
+    values += [float("nan"), float("inf"), -float("inf"), 123456789.125, 99.995, 5]
+    values += (rng.standard_normal(300) * 10.0 ** rng.integers(-6, 12, 300)).tolist()
+    shapes = [("percent", 1), ("seconds", 0), ("currency", 2.0), ("count", None)]
+    shapes += [("percent", float("nan")), ("points", 3)]
+    units = [shapes[i % len(shapes)][0] for i in range(len(values))]
+    decimals = [shapes[i % len(shapes)][1] for i in range(len(values))]
+    expected = [format_value(v, u, d) for v, u, d in zip(values, units, decimals, strict=True)]
+    assert format_values(values, units, decimals) == expected
+    assert {"no data", "-0", "-0.50"} <= set(expected)
+    assert any(text.startswith("inf") for text in expected)

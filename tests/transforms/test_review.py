@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pandas as pd
 import pytest
 
 from transforms import schemas
+from transforms.credits import DuplicatePartnerRule
 from transforms.model import Catalog, SourceData
 from transforms.periods import RunSpec, nightly_run, parse_quarter, quarterly_run
 from transforms.review import build_review, order_rows
@@ -345,10 +347,29 @@ def test_scorecard_and_monthly_come_in_order_rows_order_without_resorting(run: R
 
 
 def test_the_first_month_with_data_ignores_unused_month_categories() -> None:
+    from transforms.codes import factorize_sorted
     from transforms.review import _first_data_month
 
     months = pd.Categorical(["2026-03", "2026-02"], categories=["2025-12", "2026-02", "2026-03"])
-    assert _first_data_month(pd.DataFrame({"month": months})) == pd.Period("2026-02", "M")
-    assert _first_data_month(pd.DataFrame({"month": ["2026-03", "2026-01"]})) == pd.Period(
-        "2026-01", "M"
-    )
+    first = _first_data_month(factorize_sorted(pd.Series(months))[1])
+    assert first == pd.Period("2026-02", "M")
+    text = factorize_sorted(pd.Series(["2026-03", "2026-01"]))[1]
+    assert _first_data_month(text) == pd.Period("2026-01", "M")
+
+
+def test_a_failure_on_the_calling_thread_fails_the_review_while_the_side_thread_works() -> None:
+    """The monthly chain (calling thread) raises while the quarterly scorecard runs on the
+    side thread: the error is the review's, and nothing waits for it forever."""
+    twice = catalog()
+    partners = pd.concat([twice.partners, twice.partners], ignore_index=True)
+    with pytest.raises(DuplicatePartnerRule):
+        build_review(dataclasses.replace(twice, partners=partners), source(), Q3)
+
+
+def test_a_failure_on_the_side_thread_fails_the_review() -> None:
+    """Objectives are assessed on the side thread; one whose start is no date (outside
+    the ObjectiveCatalog contract) fails there, and its error reaches the caller."""
+    given = catalog()
+    objectives = given.objectives.astype({"start": object}).assign(start="someday")
+    with pytest.raises(ValueError, match="someday"):
+        build_review(dataclasses.replace(given, objectives=objectives), source(), Q3)

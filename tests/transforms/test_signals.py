@@ -231,6 +231,20 @@ def test_partners_and_kpis_are_assessed_separately() -> None:
     ]
 
 
+def test_a_window_of_six_points_has_no_run_even_after_a_window_that_rises() -> None:
+    # P1's window rises for 7 points; P2's six rising points (min_points 5) are too few
+    # for a trend, though P1's last point (5.12) lies below P2's first
+    monthly = pd.concat(
+        [
+            _monthly(TREND_UP),
+            _monthly([6.0, 6.1, 6.2, 6.3, 6.4, 6.5]).assign(partner_id="P2"),
+        ]
+    )
+    signals, limits = assess_signals(monthly, KPIS, E, 24, 5)
+    assert sorted(zip(signals.partner_id, signals.signal, strict=True)) == [("P1", "spc_trend")]
+    assert list(limits["points"]) == [15, 6]
+
+
 # --- deviations -------------------------------------------------------------------------------
 
 
@@ -270,6 +284,66 @@ def test_shift_and_trend_messages_name_the_direction() -> None:
         "Cost per contact has risen month after month over the last 7 months"
         in trend["message"].iloc[0]
     )
+
+
+def _one_by_one(row: dict[str, object], unit: str, places: int) -> str:
+    """The message as the per-row formatter wrote it (the reference for the column-wise one)."""
+
+    def value(v: object) -> str:
+        return "no data" if v != v else f"{v:.{places}f}{'%' if unit == 'percent' else ''}"
+
+    name, period, points, up = row["name"], row["period"], row["points"], row["direction"] == "up"
+    if row["signal"] == "spc_outside":
+        side, limit = ("above", "ucl") if up else ("below", "lcl")
+        return (
+            f"{name} {value(row['value'])} in {period} is {side} its control limit "
+            f"{value(row[limit])} (centre line {value(row['cl'])} over {points} months): "
+            "an unusual change in the worse direction"
+        )
+    if row["signal"] == "spc_shift":
+        side = "above" if up else "below"
+        return (
+            f"{name} has stayed {side} its centre line {value(row['cl'])} for the last "
+            f"7 months to {period} (now {value(row['value'])}): "
+            "a sustained shift in the worse direction"
+        )
+    verb = "risen" if up else "fallen"
+    return (
+        f"{name} has {verb} month after month over the last 7 months, to "
+        f"{value(row['value'])} in {period}: a steady trend in the worse direction"
+    )
+
+
+def test_messages_built_column_wise_read_as_the_one_by_one_formatter_wrote_them() -> None:
+    combos = itertools.product(["spc_outside", "spc_shift", "spc_trend"], ["up", "down"])
+    numbers = [-0.0, 0.004, -1234.5678, 1e12, float("nan"), 5.55, 99.95]
+    rows = [
+        {
+            "partner_id": f"P{i}",
+            "kpi_id": "cpc" if i % 2 else "sl",
+            "period": "2026-03",
+            "signal": signal,
+            "concern": True,
+            "direction": direction,
+            "value": numbers[i % 7],
+            "cl": numbers[(i + 1) % 7],
+            "lcl": numbers[(i + 2) % 7],
+            "ucl": numbers[(i + 3) % 7],
+            "points": 8 + i,
+        }
+        for i, (signal, direction) in enumerate(list(combos) * 3)
+    ]
+    deviations = signal_deviations(pd.DataFrame(rows), KPIS)
+    shapes = {"cpc": ("Cost per contact", "currency", 2), "sl": (KPIS["name"][1], "percent", 1)}
+    expected = {
+        (row["partner_id"], row["signal"]): _one_by_one(
+            {**row, "name": shapes[str(row["kpi_id"])][0]}, *shapes[str(row["kpi_id"])][1:]
+        )
+        for row in rows
+    }
+    keys = zip(deviations["partner_id"], deviations["kind"], strict=True)
+    got = dict(zip(keys, deviations["message"], strict=True))
+    assert got == expected and len(got) == 18
 
 
 def test_no_concerns_give_an_empty_deviations_frame() -> None:
