@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from transforms.codes import Factorized, decode, encode, factorize_sorted, factorized
+from transforms.codes import Factorized, decode, encode, factorized
 
 RATIO_LIKE = ("ratio", "nps", "top2box")
 KEYS = ["partner_id", "kpi_id", "period"]
@@ -93,15 +93,6 @@ def period_values(
     rank = encode(values["period"], pd.Index(list(periods), dtype=object).astype(str))
     order = np.argsort(rank, kind="stable")  # periods in the order given
     return values.take(order).reset_index(drop=True)
-
-
-def aggregate_rows(rows: pd.DataFrame, kpis: pd.DataFrame, period: pd.Series) -> pd.DataFrame:
-    """One row per partner, KPI and value of ``period`` (a label per row): VALUE_COLUMNS."""
-    if rows.empty:
-        return _empty_values()
-    label, labels = factorize_sorted(period)
-    values = _aggregate(rows, kpis, np.arange(len(rows)), label, labels)
-    return values[VALUE_COLUMNS]
 
 
 def flag_insufficient_volume(values: pd.DataFrame, kpis: pd.DataFrame) -> pd.DataFrame:
