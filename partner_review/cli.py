@@ -167,15 +167,16 @@ def _run(
 ) -> int:
     """Check everything that would make the run write nothing, then run the flow."""
     from partner_review.api_server import startup_timeout, temporary_api_server
-    from partner_review.fingerprint import publication_current
-    from partner_review.lock import RunLock
-    from partner_review.paths import OutputPaths
-    from partner_review.render_processes import default_workers, early_render_pool
-    from partner_review.settings import load_settings
 
     if not inputs.is_dir():
         raise UsageError(f"--inputs {inputs}: no such folder")
-    with temporary_api_server() as server:
+    with temporary_api_server() as server:  # started before anything else is imported
+        from partner_review.fingerprint import publication_current
+        from partner_review.lock import RunLock
+        from partner_review.paths import OutputPaths
+        from partner_review.render_processes import default_workers, early_render_pool
+        from partner_review.settings import load_settings
+
         settings = load_settings(inputs)
         from flows.review import (
             nightly_review,
