@@ -8,6 +8,7 @@ readable message and an exit code; never a traceback for bad input. Exit codes:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from datetime import date
@@ -203,17 +204,29 @@ def _run(
             with early_render_pool((workers or default_workers()) if renders else 0, dask_address):
                 if server is not None:
                     server.wait_until_ready(startup_timeout())
-                state = flow(
-                    **params,
-                    inputs=inputs,
-                    outputs=outputs,
-                    send=send,
-                    resend=resend,
-                    workers=workers,
-                    dask_address=dask_address,
-                    return_state=True,
-                )
+                with _heartbeats_off() if server is not None else contextlib.nullcontext():
+                    state = flow(
+                        **params,
+                        inputs=inputs,
+                        outputs=outputs,
+                        send=send,
+                        resend=resend,
+                        workers=workers,
+                        dask_address=dask_address,
+                        return_state=True,
+                    )
         return _report(state)
+
+
+def _heartbeats_off() -> contextlib.AbstractContextManager[Any]:
+    """Prefect settings with no flow-run heartbeats, for a run on its temporary server.
+
+    Heartbeats tell a server that outlives the run that the run is still alive; the
+    temporary server ends with the run. And at the end of each flow run Prefect waits for
+    the heartbeat thread's current one-second sleep (half a second on average)."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 
 
 def _report(state: Any) -> int:

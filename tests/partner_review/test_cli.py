@@ -140,3 +140,13 @@ def test_validate_lists_every_bad_row_and_exits_1(demo_with_bad_rows: Path) -> N
     )
     assert "surveys/OUTOKIA-CX.csv:1925: score: '11' is outside 0-10" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_run_on_its_temporary_server_sends_no_flow_run_heartbeats() -> None:
+    from prefect.settings import get_current_settings
+
+    from partner_review.cli import _heartbeats_off
+
+    with _heartbeats_off():
+        assert get_current_settings().flows.heartbeat_frequency is None
+    assert get_current_settings().flows.heartbeat_frequency is not None
