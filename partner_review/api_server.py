@@ -127,12 +127,13 @@ def _ephemeral_allowed() -> bool:
 
 
 # uvicorn, in a process that receives SIGTERM when the run's process ends however it ends
-# (killed, or stopped by a signal before its exit handlers run: Linux's parent-death signal),
-# and does not start if that process has already gone
+# (killed, or stopped by a signal before its exit handlers run: Linux's parent-death signal,
+# sent when the thread that started it ends: the command line's main thread), and does not
+# start if that process has already gone
 _LAUNCH = """
 import ctypes, os, signal, sys
 try:
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    ctypes.CDLL(None, use_errno=True).prctl(1, ctypes.c_ulong(signal.SIGTERM))  # PDEATHSIG
 except (OSError, AttributeError):  # not Linux: stopped by the exit handler only
     pass
 if os.getppid() != int(sys.argv[1]):

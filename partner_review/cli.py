@@ -204,7 +204,7 @@ def _run(
             with early_render_pool((workers or default_workers()) if renders else 0, dask_address):
                 if server is not None:
                     server.wait_until_ready(startup_timeout())
-                with _heartbeats_off() if server is not None else contextlib.nullcontext():
+                with _on_temporary_server(server) if server else contextlib.nullcontext():
                     state = flow(
                         **params,
                         inputs=inputs,
@@ -218,15 +218,24 @@ def _run(
         return _report(state)
 
 
-def _heartbeats_off() -> contextlib.AbstractContextManager[Any]:
-    """Prefect settings with no flow-run heartbeats, for a run on its temporary server.
+def _on_temporary_server(server: Any) -> contextlib.AbstractContextManager[Any]:
+    """Prefect settings for a run on its temporary server: its address, no heartbeats.
 
-    Heartbeats tell a server that outlives the run that the run is still alive; the
-    temporary server ends with the run. And at the end of each flow run Prefect waits for
-    the heartbeat thread's current one-second sleep (half a second on average)."""
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    The address as the server has it now: Prefect read ``PREFECT_API_URL`` when it was
+    imported, and a server restarted on another port (its first was taken meanwhile)
+    changed only the variable. Heartbeats tell a server that outlives the run that the run
+    is still alive; the temporary server ends with the run. And at the end of each flow run
+    Prefect waits for the heartbeat thread's current one-second sleep (half a second on
+    average)."""
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        temporary_settings,
+    )
 
-    return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+    return temporary_settings(
+        updates={PREFECT_API_URL: server.url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    )
 
 
 def _report(state: Any) -> int:

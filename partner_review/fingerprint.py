@@ -56,10 +56,14 @@ def unchanged_reports(manifest: dict[str, Any] | None, fingerprint: str, run_dir
 def publication_current(settings: Settings, run: RunSpec, run_dir: Path) -> bool:
     """Whether the run published in ``run_dir`` is whole and was made from these inputs,
     configuration, code and versions: run now, it would be kept, nothing rendered. False
-    when that cannot be told (an unreadable file: the run's own check says why)."""
+    when that cannot be told (an unreadable file, a manifest of another shape: the run's own
+    check says why). With nothing published, the inputs are not hashed."""
+    manifest = read_manifest(run_dir)
+    if not manifest:
+        return False
     try:
-        return unchanged_reports(read_manifest(run_dir), run_fingerprint(settings, run), run_dir)
-    except (OSError, ValueError):
+        return unchanged_reports(manifest, run_fingerprint(settings, run), run_dir)
+    except Exception:
         return False
 
 

@@ -142,11 +142,50 @@ def test_validate_lists_every_bad_row_and_exits_1(demo_with_bad_rows: Path) -> N
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_a_run_on_its_temporary_server_sends_no_flow_run_heartbeats() -> None:
+def test_a_run_on_its_temporary_server_uses_its_address_now_and_sends_no_heartbeats() -> None:
+    from types import SimpleNamespace
+
     from prefect.settings import get_current_settings
 
-    from partner_review.cli import _heartbeats_off
+    from partner_review.cli import _on_temporary_server
 
-    with _heartbeats_off():
+    moved = SimpleNamespace(url="http://127.0.0.1:1/api")  # restarted on another port
+    with _on_temporary_server(moved):
         assert get_current_settings().flows.heartbeat_frequency is None
+        assert get_current_settings().api.url == "http://127.0.0.1:1/api"
     assert get_current_settings().flows.heartbeat_frequency is not None
+    assert get_current_settings().api.url != "http://127.0.0.1:1/api"
+
+
+_RUN_WITH_ITS_FIRST_PORT_TAKEN = """
+import socket, sys
+from partner_review import api_server
+
+taken = socket.socket()
+taken.bind(("127.0.0.1", 0))  # bound, not listening: the server's first port is taken
+ports = iter([taken.getsockname()[1]])
+free = api_server._free_port
+api_server._free_port = lambda: next(ports, None) or free()
+from partner_review.cli import main
+
+sys.argv = ["partner-review", *sys.argv[1:]]
+main()
+"""
+
+
+def test_a_run_whose_server_restarted_on_another_port_talks_to_it(
+    demo_inputs: Path, tmp_path: Path
+) -> None:
+    outputs = tmp_path / "outputs"
+    args = ["run", "nightly", "--as-of", "2026-11-16", "--no-email"]
+    args += ["--inputs", str(demo_inputs), "--outputs", str(outputs), "--workers", "1"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "PREFECT_API_URL"))}
+    result = subprocess.run(
+        [sys.executable, "-c", _RUN_WITH_ITS_FIRST_PORT_TAKEN, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (outputs / "nightly" / "2026-11-16" / "portfolio.pdf").is_file()

@@ -139,3 +139,25 @@ def test_a_publication_that_cannot_be_checked_is_not_current(
 
     monkeypatch.setattr("partner_review.fingerprint.sha256_file", unreadable)
     assert not publication_current(settings, QUARTER, run_dir)
+
+
+def test_with_nothing_published_the_inputs_are_not_even_hashed(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def hashed(*args: object) -> str:
+        raise AssertionError("hashed with no manifest to compare with")
+
+    monkeypatch.setattr("partner_review.fingerprint.run_fingerprint", hashed)
+    assert not publication_current(settings, QUARTER, tmp_path / "published")
+
+
+@pytest.mark.parametrize("manifest", [[1, 2], {"fingerprint": "x", "reports": [{"pages": 3}]}])
+def test_a_manifest_of_another_shape_is_not_current(
+    manifest: object, settings: Settings, tmp_path: Path
+) -> None:
+    run_dir = tmp_path / "published"
+    run_dir.mkdir()
+    if isinstance(manifest, dict):
+        manifest["fingerprint"] = run_fingerprint(settings, QUARTER)
+    (run_dir / MANIFEST_JSON).write_text(json.dumps(manifest))
+    assert not publication_current(settings, QUARTER, run_dir)
