@@ -40,20 +40,17 @@ def bypass_prefect_tasks(module: Any) -> list[str]:
 def run_direct(
     kind: str, period: str | None, inputs: Path, outputs: Path, send: bool, workers: int | None
 ) -> Any:
-    from partner_review.fingerprint import publication_current
-    from partner_review.render_processes import default_workers, early_render_pool
     from partner_review.settings import load_settings
 
     settings = load_settings(inputs)  # the CLI checks the configuration, imports the flows,
     from flows import review
 
-    # then starts the render processes before the flow, unless the published pack is current
+    # then starts the render processes before the flow
     if kind == "nightly":
         run = review.plan_nightly(settings, _day(period))
     else:
         run = review.plan_quarterly(settings, period)
-    renders = not publication_current(settings, run, review.run_folder(outputs, run))
-    with early_render_pool((workers or default_workers()) if renders else 0):
+    with review.early_render_processes(settings, run, outputs, workers):
         return _run_flow(review, kind, period, inputs, outputs, send, workers)
 
 

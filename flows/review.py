@@ -11,6 +11,7 @@ after every report was written and every other email sent.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -39,9 +40,10 @@ from flows.tasks import (
     write_tables,
 )
 from partner_review.errors import UsageError
+from partner_review.fingerprint import publication_current
 from partner_review.lock import RunLock
 from partner_review.paths import OutputPaths
-from partner_review.render_processes import default_workers, render_pool
+from partner_review.render_processes import default_workers, early_render_pool, render_pool
 from partner_review.settings import Settings
 from transforms.periods import (
     RunSpec,
@@ -107,6 +109,20 @@ def quarterly_review(
 def run_folder(outputs: Path, run: RunSpec) -> Path:
     paths = OutputPaths(outputs)
     return paths.nightly_run(run.label) if run.kind == "nightly" else paths.quarterly_run(run.label)
+
+
+def early_render_processes(
+    settings: Settings,
+    run: RunSpec,
+    outputs: Path,
+    workers: int | None,
+    dask_address: str | None = None,
+) -> AbstractContextManager[None]:
+    """The run's render processes started now, before its flow (which takes them over), as
+    :func:`partner_review.render_processes.early_render_pool`; none when the published pack
+    is current: a run that keeps it renders nothing."""
+    renders = not publication_current(settings, run, run_folder(outputs, run))
+    return early_render_pool((workers or default_workers()) if renders else 0, dask_address)
 
 
 def _passed_whole(settings: Settings) -> Settings:

@@ -172,19 +172,17 @@ def _run(
     if not inputs.is_dir():
         raise UsageError(f"--inputs {inputs}: no such folder")
     with temporary_api_server() as server:  # started before anything else is imported
-        from partner_review.fingerprint import publication_current
         from partner_review.lock import RunLock
         from partner_review.paths import OutputPaths
-        from partner_review.render_processes import default_workers, early_render_pool
         from partner_review.settings import load_settings
 
         settings = load_settings(inputs)
         from flows.review import (
+            early_render_processes,
             nightly_review,
             plan_nightly,
             plan_quarterly,
             quarterly_review,
-            run_folder,
         )
 
         if kind == "nightly":
@@ -197,11 +195,9 @@ def _run(
         # second run fails at once, whenever it starts
         with RunLock(OutputPaths(outputs).lock, f"{run.kind} {run.label}"):
             _configure_progress()
-            # the render processes start now, unless the published pack is current: while
-            # the temporary server boots this process only waits (the flow takes the pool
-            # over; unused, it stops with the command)
-            renders = not publication_current(settings, run, run_folder(outputs, run))
-            with early_render_pool((workers or default_workers()) if renders else 0, dask_address):
+            # the render processes start now: while the temporary server boots this process
+            # only waits (unused, they stop with the command)
+            with early_render_processes(settings, run, outputs, workers, dask_address):
                 if server is not None:
                     server.wait_until_ready(startup_timeout())
                 with _on_temporary_server(server) if server else contextlib.nullcontext():

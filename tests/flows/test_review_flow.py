@@ -154,3 +154,19 @@ def test_tasks_receive_the_settings_whole_and_prefect_does_not_walk_them(
         return isinstance(passed, quote), receive(passed)
 
     assert probe() == (True, True)
+
+
+def test_render_processes_start_early_unless_the_published_pack_is_current(
+    demo_inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows import review
+    from partner_review import render_processes
+    from partner_review.settings import load_settings
+
+    settings = load_settings(demo_inputs)
+    run = review.plan_quarterly(settings, "2026-Q3")
+    with review.early_render_processes(settings, run, tmp_path, 2):
+        assert render_processes._early is not None, "nothing published: a run renders"
+    monkeypatch.setattr(review, "publication_current", lambda *args: True)
+    with review.early_render_processes(settings, run, tmp_path, 2):
+        assert render_processes._early is None, "a run that keeps its pack renders nothing"
